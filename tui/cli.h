@@ -1,0 +1,83 @@
+/* tui/cli.h - the command line: global flags, the command table's types and
+ * the parser that accepts flags before or after the command, as kubectl does.
+ * No curses here: headless commands use only this and core. */
+#ifndef IRSA_CLI_H
+#define IRSA_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CLI_MAX_FLAGS 24
+
+/* Exit statuses shared by every command. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILURE_RUN = 1,	/* the command ran and failed */
+	EXIT_USAGE = 2,		/* bad command line */
+};
+
+struct cli_flag {
+	const char *name;	/* long name without "--" */
+	char short_name;	/* 0 when none */
+	const char *value_name;	/* NULL for a boolean flag */
+	const char *help;
+};
+
+struct cli;
+
+struct cmd {
+	const char *name;
+	const char *summary;	/* one line for the command list */
+	const char *usage;	/* after "irsa ": e.g. "version [-o text|json]" */
+	const char *description;/* paragraphs for `irsa help NAME` */
+	const char *outputs;	/* accepted -o values, comma separated */
+	const struct cli_flag *flags; /* command flags, ended by a zeroed entry; may be NULL */
+	int (*run)(struct cli *cli);
+};
+
+/* Everything the parser learnt. Strings are borrowed from argv. */
+struct cli {
+	const char *profile;
+	const char *region;
+	const char *kubeconfig;
+	const char *context;
+	const char *output;	/* NULL when not given */
+	bool debug;
+	bool color;		/* false with --no-color, NO_COLOR or a non-terminal */
+	bool help;
+	bool version;
+
+	const struct cmd *cmd;	/* NULL: no command given */
+	const char *flag_values[CLI_MAX_FLAGS]; /* by index in cmd->flags */
+	bool flag_set[CLI_MAX_FLAGS];
+	int argc;		/* positional arguments after the command */
+	char **argv;
+
+	FILE *out;
+	FILE *err;
+};
+
+/* The command table (commands.c), ended by NULL. */
+extern const struct cmd *const cli_commands[];
+extern const struct cli_flag cli_global_flags[];
+
+/* Parses argv into cli. On a usage error prints one line and a hint to
+ * cli->err and returns EXIT_USAGE; otherwise returns 0. */
+int cli_parse(struct cli *cli, int argc, char **argv);
+
+/* Looks a command up by name; NULL when unknown. */
+const struct cmd *cli_find_command(const char *name);
+
+/* The value of the command's flag `name`, or NULL when not given. */
+const char *cli_flag_value(const struct cli *cli, const char *name);
+bool cli_flag_given(const struct cli *cli, const char *name);
+
+/* Prints "irsa: <message>" and a hint line to cli->err; returns EXIT_USAGE. */
+int cli_usage_error(struct cli *cli, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Help texts. */
+void cli_print_overview(FILE *out);
+void cli_print_command_help(FILE *out, const struct cmd *cmd);
+
+#endif
