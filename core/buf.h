@@ -13,12 +13,12 @@
 #include <stddef.h>
 
 struct buf {
-	char *data;	/* NUL-terminated once anything was added; may be NULL when empty */
-	size_t len;	/* bytes used, not counting the NUL */
-	size_t cap;	/* bytes allocated */
-	size_t max;	/* largest len allowed */
-	bool failed;	/* an append failed: too big (E2BIG) or out of memory (ENOMEM) */
-	int error;	/* errno value of the first failure */
+	char *data;  /* NUL-terminated once anything was added; may be NULL when empty */
+	size_t len;  /* bytes used, not counting the NUL */
+	size_t cap;  /* bytes allocated */
+	size_t max;  /* largest len allowed */
+	bool failed; /* an append failed: too big (E2BIG) or out of memory (ENOMEM) */
+	int error;   /* errno value of the first failure */
 };
 
 /* Prepares an empty buffer that may grow to max bytes. Allocates nothing. */

@@ -10,20 +10,20 @@
 #include "redact.h"
 
 static const char *const err_names[] = {
-	[IRSA_OK] = "ok",
-	[IRSA_ERR_AUTH] = "auth",
-	[IRSA_ERR_DENIED] = "denied",
-	[IRSA_ERR_NOT_FOUND] = "not_found",
-	[IRSA_ERR_CONFLICT] = "conflict",
-	[IRSA_ERR_THROTTLED] = "throttled",
-	[IRSA_ERR_NETWORK] = "network",
-	[IRSA_ERR_TLS] = "tls",
-	[IRSA_ERR_INVALID_INPUT] = "invalid_input",
-	[IRSA_ERR_PARSE] = "parse",
-	[IRSA_ERR_CANCELLED] = "cancelled",
-	[IRSA_ERR_LIMIT] = "limit",
-	[IRSA_ERR_IO] = "io",
-	[IRSA_ERR_INTERNAL] = "internal",
+        [IRSA_OK] = "ok",
+        [IRSA_ERR_AUTH] = "auth",
+        [IRSA_ERR_DENIED] = "denied",
+        [IRSA_ERR_NOT_FOUND] = "not_found",
+        [IRSA_ERR_CONFLICT] = "conflict",
+        [IRSA_ERR_THROTTLED] = "throttled",
+        [IRSA_ERR_NETWORK] = "network",
+        [IRSA_ERR_TLS] = "tls",
+        [IRSA_ERR_INVALID_INPUT] = "invalid_input",
+        [IRSA_ERR_PARSE] = "parse",
+        [IRSA_ERR_CANCELLED] = "cancelled",
+        [IRSA_ERR_LIMIT] = "limit",
+        [IRSA_ERR_IO] = "io",
+        [IRSA_ERR_INTERNAL] = "internal",
 };
 
 const char *

@@ -13,7 +13,7 @@ enum log_level {
 	LOG_WARN,
 	LOG_INFO,
 	LOG_DEBUG,
-	LOG_TRACE,	/* HTTP exchanges */
+	LOG_TRACE, /* HTTP exchanges */
 };
 
 /* Receives one redacted line (no trailing newline). Borrowed: valid during the call. */
@@ -29,8 +29,8 @@ int log_enabled(enum log_level level);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_trace(...) log_msg(LOG_TRACE, __VA_ARGS__)
 

@@ -17,48 +17,48 @@
 #include "buf.h"
 
 #define REDACT_MIN_SECRET 8
-#define REDACT_MAX_OUT (1024 * 1024 * 64)
+#define REDACT_MAX_OUT    (1024 * 1024 * 64)
 
 /* How far the secret after a key extends. */
 enum value_end {
-	END_TOKEN,	 /* up to whitespace, quote, comma, & or ; */
-	END_LINE,	 /* up to the end of the line */
+	END_TOKEN,       /* up to whitespace, quote, comma, & or ; */
+	END_LINE,        /* up to the end of the line */
 	END_JSON_STRING, /* after ':' and spaces, one JSON string */
-	END_XML,	 /* up to the next '<' */
-	END_B64URL,	 /* base64url characters and '=' */
+	END_XML,         /* up to the next '<' */
+	END_B64URL,      /* base64url characters and '=' */
 	END_ASSIGN_LINE, /* after spaces, '=' or ':', spaces: to end of line */
 };
 
 struct redact_rule {
-	const char *key;   /* matched case-insensitively */
+	const char *key; /* matched case-insensitively */
 	enum value_end end;
-	bool word_start;   /* key must not follow a name character */
+	bool word_start; /* key must not follow a name character */
 };
 
 static const struct redact_rule rules[] = {
-	{"bearer ", END_TOKEN, true},
-	{"x-amz-signature=", END_TOKEN, false},
-	{"signature=", END_TOKEN, true},
-	{"x-amz-security-token=", END_TOKEN, false},
-	{"x-amz-security-token:", END_LINE, false},
-	{"k8s-aws-v1.", END_B64URL, true},
-	{"\"token\"", END_JSON_STRING, false},
-	{"\"secretaccesskey\"", END_JSON_STRING, false},
-	{"\"sessiontoken\"", END_JSON_STRING, false},
-	{"\"accesstoken\"", END_JSON_STRING, false},
-	{"\"refreshtoken\"", END_JSON_STRING, false},
-	{"\"password\"", END_JSON_STRING, false},
-	{"\"clientkeydata\"", END_JSON_STRING, false},
-	{"\"client-key-data\"", END_JSON_STRING, false},
-	{"<secretaccesskey>", END_XML, false},
-	{"<sessiontoken>", END_XML, false},
-	{"aws_secret_access_key", END_ASSIGN_LINE, true},
-	{"aws_session_token", END_ASSIGN_LINE, true},
-	{"secretaccesskey=", END_TOKEN, true},
-	{"webidentitytoken=", END_TOKEN, true},
-	{"client-key-data:", END_LINE, true},
-	{"token:", END_LINE, true},
-	{"password:", END_LINE, true},
+        {"bearer ", END_TOKEN, true},
+        {"x-amz-signature=", END_TOKEN, false},
+        {"signature=", END_TOKEN, true},
+        {"x-amz-security-token=", END_TOKEN, false},
+        {"x-amz-security-token:", END_LINE, false},
+        {"k8s-aws-v1.", END_B64URL, true},
+        {"\"token\"", END_JSON_STRING, false},
+        {"\"secretaccesskey\"", END_JSON_STRING, false},
+        {"\"sessiontoken\"", END_JSON_STRING, false},
+        {"\"accesstoken\"", END_JSON_STRING, false},
+        {"\"refreshtoken\"", END_JSON_STRING, false},
+        {"\"password\"", END_JSON_STRING, false},
+        {"\"clientkeydata\"", END_JSON_STRING, false},
+        {"\"client-key-data\"", END_JSON_STRING, false},
+        {"<secretaccesskey>", END_XML, false},
+        {"<sessiontoken>", END_XML, false},
+        {"aws_secret_access_key", END_ASSIGN_LINE, true},
+        {"aws_session_token", END_ASSIGN_LINE, true},
+        {"secretaccesskey=", END_TOKEN, true},
+        {"webidentitytoken=", END_TOKEN, true},
+        {"client-key-data:", END_LINE, true},
+        {"token:", END_LINE, true},
+        {"password:", END_LINE, true},
 };
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;

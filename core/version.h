@@ -7,7 +7,7 @@
 
 struct irsa_versions {
 	const char *irsa;
-	const char *curl;	/* borrowed from libcurl */
+	const char *curl; /* borrowed from libcurl */
 	bool curl_http2;
 	bool curl_async_dns;
 	const char *curl_ssl;

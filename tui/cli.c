@@ -11,16 +11,16 @@
 #include <unistd.h>
 
 const struct cli_flag cli_global_flags[] = {
-	{"profile", 0, "NAME", "AWS profile from ~/.aws/config (default: AWS_PROFILE, then \"default\")"},
-	{"region", 0, "REGION", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)"},
-	{"kubeconfig", 0, "PATH", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)"},
-	{"context", 0, "NAME", "kubeconfig context (default: the current context)"},
-	{"output", 'o', "FORMAT", "output format; each command lists the ones it accepts"},
-	{"debug", 0, NULL, "trace every request and response to stderr, secrets redacted"},
-	{"no-color", 0, NULL, "no colours (also when NO_COLOR is set or output is not a terminal)"},
-	{"help", 'h', NULL, "show help"},
-	{"version", 0, NULL, "print the version and exit"},
-	{NULL, 0, NULL, NULL},
+        {"profile", 0, "NAME", "AWS profile from ~/.aws/config (default: AWS_PROFILE, then \"default\")"},
+        {"region", 0, "REGION", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)"},
+        {"kubeconfig", 0, "PATH", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)"},
+        {"context", 0, "NAME", "kubeconfig context (default: the current context)"},
+        {"output", 'o', "FORMAT", "output format; each command lists the ones it accepts"},
+        {"debug", 0, NULL, "trace every request and response to stderr, secrets redacted"},
+        {"no-color", 0, NULL, "no colours (also when NO_COLOR is set or output is not a terminal)"},
+        {"help", 'h', NULL, "show help"},
+        {"version", 0, NULL, "print the version and exit"},
+        {NULL, 0, NULL, NULL},
 };
 
 const struct cmd *
@@ -100,8 +100,9 @@ flag_lookup(const struct cli_flag *flags, const char *name, size_t namelen, char
 	if (flags == NULL)
 		return NULL;
 	for (i = 0; flags[i].name != NULL; i++) {
-		if (short_name != 0 ? flags[i].short_name == short_name
-				    : (strlen(flags[i].name) == namelen && strncmp(flags[i].name, name, namelen) == 0)) {
+		if (short_name != 0
+		            ? flags[i].short_name == short_name
+		            : (strlen(flags[i].name) == namelen && strncmp(flags[i].name, name, namelen) == 0)) {
 			if (index != NULL)
 				*index = i;
 			return &flags[i];
@@ -165,7 +166,7 @@ unknown_flag(struct cli *cli, const char *arg)
 	else
 		snprintf(hint, sizeof(hint), "Run 'irsa --help' for the global flags.");
 	return cli_usage_error(cli, hint, "unknown flag %s%s%s", arg, cli->cmd ? " for irsa " : "",
-			       cli->cmd ? cli->cmd->name : "");
+	                       cli->cmd ? cli->cmd->name : "");
 }
 
 /* One pass over argv. With first_pass set it only locates the command (the
@@ -213,7 +214,7 @@ parse_pass(struct cli *cli, int argc, char **argv, bool first_pass, int *cmd_ind
 		if (f->value_name != NULL && value == NULL) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cli, "Give the value after the flag, e.g. --region us-east-1.",
-						       "flag --%s needs a %s", f->name, f->value_name);
+				                       "flag --%s needs a %s", f->name, f->value_name);
 			value = argv[++i];
 		} else if (f->value_name == NULL && value != NULL) {
 			return cli_usage_error(cli, NULL, "flag --%s takes no value (got \"%s\")", f->name, value);
@@ -266,8 +267,8 @@ cli_parse(struct cli *cli, int argc, char **argv)
 		if (cli->cmd == NULL) {
 			suggestion = suggest_command(argv[cmd_index]);
 			if (suggestion != NULL)
-				snprintf(hint, sizeof(hint), "Did you mean 'irsa %s'? Run 'irsa --help' for the commands.",
-					 suggestion);
+				snprintf(hint, sizeof(hint),
+				         "Did you mean 'irsa %s'? Run 'irsa --help' for the commands.", suggestion);
 			else
 				snprintf(hint, sizeof(hint), "Run 'irsa --help' for the commands.");
 			return cli_usage_error(cli, hint, "unknown command \"%s\"", argv[cmd_index]);
@@ -280,7 +281,7 @@ cli_parse(struct cli *cli, int argc, char **argv)
 		for (char *p = strchr(hint, ','); p != NULL; p = strchr(p, ','))
 			*p = '|';
 		return cli_usage_error(cli, hint, "output format \"%s\" is not supported by irsa %s", cli->output,
-				       cli->cmd->name);
+		                       cli->cmd->name);
 	}
 	return 0;
 }
@@ -310,10 +311,10 @@ print_flags(FILE *out, const struct cli_flag *flags)
 	for (i = 0; flags != NULL && flags[i].name != NULL; i++) {
 		if (flags[i].short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", flags[i].short_name, flags[i].name,
-				 flags[i].value_name ? " " : "", flags[i].value_name ? flags[i].value_name : "");
+			         flags[i].value_name ? " " : "", flags[i].value_name ? flags[i].value_name : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", flags[i].name, flags[i].value_name ? " " : "",
-				 flags[i].value_name ? flags[i].value_name : "");
+			         flags[i].value_name ? flags[i].value_name : "");
 		fprintf(out, "  %-26s %s\n", left, flags[i].help);
 	}
 }

@@ -12,14 +12,14 @@
 /* Exit statuses shared by every command. */
 enum {
 	EXIT_OK = 0,
-	EXIT_FAILURE_RUN = 1,	/* the command ran and failed */
-	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_FAILURE_RUN = 1, /* the command ran and failed */
+	EXIT_USAGE = 2,       /* bad command line */
 };
 
 struct cli_flag {
-	const char *name;	/* long name without "--" */
-	char short_name;	/* 0 when none */
-	const char *value_name;	/* NULL for a boolean flag */
+	const char *name;       /* long name without "--" */
+	char short_name;        /* 0 when none */
+	const char *value_name; /* NULL for a boolean flag */
 	const char *help;
 };
 
@@ -27,10 +27,10 @@ struct cli;
 
 struct cmd {
 	const char *name;
-	const char *summary;	/* one line for the command list */
-	const char *usage;	/* after "irsa ": e.g. "version [-o text|json]" */
-	const char *description;/* paragraphs for `irsa help NAME` */
-	const char *outputs;	/* accepted -o values, comma separated */
+	const char *summary;          /* one line for the command list */
+	const char *usage;            /* after "irsa ": e.g. "version [-o text|json]" */
+	const char *description;      /* paragraphs for `irsa help NAME` */
+	const char *outputs;          /* accepted -o values, comma separated */
 	const struct cli_flag *flags; /* command flags, ended by a zeroed entry; may be NULL */
 	int (*run)(struct cli *cli);
 };
@@ -41,16 +41,16 @@ struct cli {
 	const char *region;
 	const char *kubeconfig;
 	const char *context;
-	const char *output;	/* NULL when not given */
+	const char *output; /* NULL when not given */
 	bool debug;
-	bool color;		/* false with --no-color, NO_COLOR or a non-terminal */
+	bool color; /* false with --no-color, NO_COLOR or a non-terminal */
 	bool help;
 	bool version;
 
-	const struct cmd *cmd;	/* NULL: no command given */
+	const struct cmd *cmd;                  /* NULL: no command given */
 	const char *flag_values[CLI_MAX_FLAGS]; /* by index in cmd->flags */
 	bool flag_set[CLI_MAX_FLAGS];
-	int argc;		/* positional arguments after the command */
+	int argc; /* positional arguments after the command */
 	char **argv;
 
 	FILE *out;
@@ -73,8 +73,7 @@ const char *cli_flag_value(const struct cli *cli, const char *name);
 bool cli_flag_given(const struct cli *cli, const char *name);
 
 /* Prints "irsa: <message>" and a hint line to cli->err; returns EXIT_USAGE. */
-int cli_usage_error(struct cli *cli, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int cli_usage_error(struct cli *cli, const char *hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Help texts. */
 void cli_print_overview(FILE *out);

@@ -17,15 +17,15 @@ help_run(struct cli *cli)
 	cmd = cli_find_command(cli->argv[0]);
 	if (cmd == NULL)
 		return cli_usage_error(cli, "Run 'irsa --help' for the commands.", "unknown command \"%s\"",
-				       cli->argv[0]);
+		                       cli->argv[0]);
 	cli_print_command_help(cli->out, cmd);
 	return EXIT_OK;
 }
 
 const struct cmd cmd_help = {
-	.name = "help",
-	.summary = "show the commands, or one command's usage and flags",
-	.usage = "help [COMMAND]",
-	.outputs = "text",
-	.run = help_run,
+        .name = "help",
+        .summary = "show the commands, or one command's usage and flags",
+        .usage = "help [COMMAND]",
+        .outputs = "text",
+        .run = help_run,
 };

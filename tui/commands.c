@@ -8,7 +8,7 @@ extern const struct cmd cmd_help;
 extern const struct cmd cmd_version;
 
 const struct cmd *const cli_commands[] = {
-	&cmd_help,
-	&cmd_version,
-	NULL,
+        &cmd_help,
+        &cmd_version,
+        NULL,
 };

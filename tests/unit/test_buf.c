@@ -138,14 +138,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_is_empty_string),
-		cmocka_unit_test(test_append_and_grow),
-		cmocka_unit_test(test_binary_data_with_nul),
-		cmocka_unit_test(test_cap_is_exact_and_failure_sticky),
-		cmocka_unit_test(test_huge_length_does_not_overflow),
-		cmocka_unit_test(test_printf),
-		cmocka_unit_test(test_detach_hands_ownership),
-		cmocka_unit_test(test_wipe_zeroes),
+	        cmocka_unit_test(test_empty_is_empty_string),
+	        cmocka_unit_test(test_append_and_grow),
+	        cmocka_unit_test(test_binary_data_with_nul),
+	        cmocka_unit_test(test_cap_is_exact_and_failure_sticky),
+	        cmocka_unit_test(test_huge_length_does_not_overflow),
+	        cmocka_unit_test(test_printf),
+	        cmocka_unit_test(test_detach_hands_ownership),
+	        cmocka_unit_test(test_wipe_zeroes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

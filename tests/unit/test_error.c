@@ -141,15 +141,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set_returns_minus_one_and_fills),
-		cmocka_unit_test(test_null_error_is_allowed),
-		cmocka_unit_test(test_set_clears_previous_fields),
-		cmocka_unit_test(test_prefix_adds_context),
-		cmocka_unit_test(test_format_with_code_status_and_request_id),
-		cmocka_unit_test(test_format_truncates_safely),
-		cmocka_unit_test(test_long_message_truncated_not_overflowed),
-		cmocka_unit_test(test_messages_are_redacted),
-		cmocka_unit_test(test_kind_names),
+	        cmocka_unit_test(test_set_returns_minus_one_and_fills),
+	        cmocka_unit_test(test_null_error_is_allowed),
+	        cmocka_unit_test(test_set_clears_previous_fields),
+	        cmocka_unit_test(test_prefix_adds_context),
+	        cmocka_unit_test(test_format_with_code_status_and_request_id),
+	        cmocka_unit_test(test_format_truncates_safely),
+	        cmocka_unit_test(test_long_message_truncated_not_overflowed),
+	        cmocka_unit_test(test_messages_are_redacted),
+	        cmocka_unit_test(test_kind_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,8 +77,8 @@ test_secrets_redacted_before_sink(void **state)
 	log_set_sink(capture_sink, &c, LOG_TRACE);
 	redact_register("my-registered-secret-key");
 	log_trace("> POST / HTTP/1.1\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/"
-		  "us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=%s",
-		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	          "us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=%s",
+	          "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	log_debug("loaded key %s from ~/.aws/credentials", "my-registered-secret-key");
 	log_trace("< {\"status\":{\"token\":\"k8s-aws-v1.aHR0cHM6Ly9zdHM\"}}");
 	assert_int_equal(c.count, 3);
@@ -134,11 +134,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_levels_filter, teardown),
-		cmocka_unit_test_teardown(test_no_sink_no_output, teardown),
-		cmocka_unit_test_teardown(test_secrets_redacted_before_sink, teardown),
-		cmocka_unit_test_teardown(test_long_line_survives, teardown),
-		cmocka_unit_test_teardown(test_threads, teardown),
+	        cmocka_unit_test_teardown(test_levels_filter, teardown),
+	        cmocka_unit_test_teardown(test_no_sink_no_output, teardown),
+	        cmocka_unit_test_teardown(test_secrets_redacted_before_sink, teardown),
+	        cmocka_unit_test_teardown(test_long_line_survives, teardown),
+	        cmocka_unit_test_teardown(test_threads, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,45 +18,58 @@
 
 struct leak_case {
 	const char *input;
-	const char *secret;	/* must not appear in the output */
-	const char *kept;	/* must still appear (may be NULL) */
+	const char *secret; /* must not appear in the output */
+	const char *kept;   /* must still appear (may be NULL) */
 };
 
 static const struct leak_case leak_cases[] = {
-	{"Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
-	 "SignedHeaders=content-type;host;x-amz-date, "
-	 "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
-	 "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7", "SignedHeaders=content-type;host;x-amz-date"},
-	{"GET https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLE%2Fabc"
-	 "&X-Amz-Signature=393dffdcf851beeb373f04f933b26ffa1d480490f11385a3dbd509617bb7cb79",
-	 "IQoJb3JpZ2luX2VjEXAMPLE", "Action=GetCallerIdentity"},
-	{"GET https://sts.us-east-1.amazonaws.com/?X-Amz-Signature=393dffdcf851beeb373f04f933b26ffa1d480490f11385a3dbd509617bb7cb79",
-	 "393dffdcf851beeb", "sts.us-east-1.amazonaws.com"},
-	{"X-Amz-Security-Token: FwoGZXIvYXdzEBYaDEXAMPLETOKEN\r\nHost: iam.amazonaws.com", "FwoGZXIvYXdzEBYaDEXAMPLETOKEN",
-	 "Host: iam.amazonaws.com"},
-	{"Authorization: Bearer k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v", "aHR0cHM6Ly9zdHM", "Authorization"},
-	{"token=k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v", "aHR0cHM6Ly9zdHM", NULL},
-	{"{\"kind\":\"ExecCredential\",\"status\":{\"expirationTimestamp\":\"2026-11-28T12:44:12Z\",\"token\": \"sekret-token-value\"}}",
-	 "sekret-token-value", "2026-11-28T12:44:12Z"},
-	{"<Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-	 "</SecretAccessKey><SessionToken>AQoDYXdzEPT//////////wEXAMPLEtc764</SessionToken></Credentials>",
-	 "wJalrXUtnFEMI", "<Credentials>"},
-	{"<SessionToken>AQoDYXdzEPT//////////wEXAMPLEtc764</SessionToken>", "AQoDYXdzEPT", "</SessionToken>"},
-	{"[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\nregion = us-east-1\n",
-	 "wJalrXUtnFEMI", "region = us-east-1"},
-	{"aws_session_token=FwoGZXIvYXdzEBYaDEXAMPLE\n", "FwoGZXIvYXdzEBYaDEXAMPLE", "aws_session_token"},
-	{"{\"AccessKeyId\":\"ASIAXXXXXXXXXXXXXXXX\",\"SecretAccessKey\":\"abcdEFGHijklMNOP/qrst\",\"SessionToken\":\"tok123456789\"}",
-	 "abcdEFGHijklMNOP", "AccessKeyId"},
-	{"{\"SessionToken\":\"tok123456789\"}", "tok123456789", NULL},
-	{"users:\n- name: admin\n  user:\n    token: 31ada4fd-adec-460c-809a-9e56ceb75269\n", "31ada4fd-adec", "name: admin"},
-	{"    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=\n", "LS0tLS1CRUdJTiBSU0Eg", "client-key-data:"},
-	{"id_token eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZDp3In0.c2lnbmF0dXJl end",
-	 "eyJzdWIiOiJzeXN0ZW06", "end"},
-	{"Action=AssumeRoleWithWebIdentity&WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.e30.sig&RoleArn=arn",
-	 "eyJhbGciOiJSUzI1NiJ9", "RoleArn=arn"},
-	{"key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234\n-----END RSA PRIVATE KEY-----\ntail", "MIIEpAIBAAKCAQEA1234", "tail"},
-	{"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n", "MIIEvQIBADANBgkq", NULL},
-	{"{\"password\": \"hunter2hunter2\"}", "hunter2hunter2", "password"},
+        {"Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
+         "SignedHeaders=content-type;host;x-amz-date, "
+         "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+         "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+         "SignedHeaders=content-type;host;x-amz-date"},
+        {"GET "
+         "https://sts.us-east-1.amazonaws.com/"
+         "?Action=GetCallerIdentity&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLE%2Fabc"
+         "&X-Amz-Signature=393dffdcf851beeb373f04f933b26ffa1d480490f11385a3dbd509617bb7cb79",
+         "IQoJb3JpZ2luX2VjEXAMPLE", "Action=GetCallerIdentity"},
+        {"GET "
+         "https://sts.us-east-1.amazonaws.com/"
+         "?X-Amz-Signature=393dffdcf851beeb373f04f933b26ffa1d480490f11385a3dbd509617bb7cb79",
+         "393dffdcf851beeb", "sts.us-east-1.amazonaws.com"},
+        {"X-Amz-Security-Token: FwoGZXIvYXdzEBYaDEXAMPLETOKEN\r\nHost: iam.amazonaws.com",
+         "FwoGZXIvYXdzEBYaDEXAMPLETOKEN", "Host: iam.amazonaws.com"},
+        {"Authorization: Bearer k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v", "aHR0cHM6Ly9zdHM",
+         "Authorization"},
+        {"token=k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20v", "aHR0cHM6Ly9zdHM", NULL},
+        {"{\"kind\":\"ExecCredential\",\"status\":{\"expirationTimestamp\":\"2026-11-28T12:44:12Z\",\"token\": "
+         "\"sekret-token-value\"}}",
+         "sekret-token-value", "2026-11-28T12:44:12Z"},
+        {"<Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/"
+         "bPxRfiCYzEXAMPLEKEY"
+         "</SecretAccessKey><SessionToken>AQoDYXdzEPT//////////wEXAMPLEtc764</SessionToken></Credentials>",
+         "wJalrXUtnFEMI", "<Credentials>"},
+        {"<SessionToken>AQoDYXdzEPT//////////wEXAMPLEtc764</SessionToken>", "AQoDYXdzEPT", "</SessionToken>"},
+        {"[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\nregion = "
+         "us-east-1\n",
+         "wJalrXUtnFEMI", "region = us-east-1"},
+        {"aws_session_token=FwoGZXIvYXdzEBYaDEXAMPLE\n", "FwoGZXIvYXdzEBYaDEXAMPLE", "aws_session_token"},
+        {"{\"AccessKeyId\":\"ASIAXXXXXXXXXXXXXXXX\",\"SecretAccessKey\":\"abcdEFGHijklMNOP/"
+         "qrst\",\"SessionToken\":\"tok123456789\"}",
+         "abcdEFGHijklMNOP", "AccessKeyId"},
+        {"{\"SessionToken\":\"tok123456789\"}", "tok123456789", NULL},
+        {"users:\n- name: admin\n  user:\n    token: 31ada4fd-adec-460c-809a-9e56ceb75269\n", "31ada4fd-adec",
+         "name: admin"},
+        {"    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=\n", "LS0tLS1CRUdJTiBSU0Eg",
+         "client-key-data:"},
+        {"id_token eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZDp3In0.c2lnbmF0dXJl end",
+         "eyJzdWIiOiJzeXN0ZW06", "end"},
+        {"Action=AssumeRoleWithWebIdentity&WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.e30.sig&RoleArn=arn",
+         "eyJhbGciOiJSUzI1NiJ9", "RoleArn=arn"},
+        {"key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234\n-----END RSA PRIVATE KEY-----\ntail",
+         "MIIEpAIBAAKCAQEA1234", "tail"},
+        {"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n", "MIIEvQIBADANBgkq", NULL},
+        {"{\"password\": \"hunter2hunter2\"}", "hunter2hunter2", "password"},
 };
 
 static void
@@ -97,13 +110,13 @@ static void
 test_ordinary_text_untouched(void **state)
 {
 	static const char *const plain[] = {
-		"SignatureDoesNotMatch: The request signature we calculated does not match",
-		"arn:aws:iam::123456789012:role/shop-prod-orders",
-		"GET /api/v1/namespaces/orders/serviceaccounts?limit=500&continue=",
-		"{\"Marker\":\"abc\",\"IsTruncated\":true,\"nextToken\":null}",
-		"system:serviceaccount:orders:orders-api",
-		"tokens are refreshed 5 minutes before expiry",
-		"",
+	        "SignatureDoesNotMatch: The request signature we calculated does not match",
+	        "arn:aws:iam::123456789012:role/shop-prod-orders",
+	        "GET /api/v1/namespaces/orders/serviceaccounts?limit=500&continue=",
+	        "{\"Marker\":\"abc\",\"IsTruncated\":true,\"nextToken\":null}",
+	        "system:serviceaccount:orders:orders-api",
+	        "tokens are refreshed 5 minutes before expiry",
+	        "",
 	};
 	size_t i;
 	char *out;
@@ -157,12 +170,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_shapes_never_leak),
-		cmocka_unit_test(test_exact_outputs),
-		cmocka_unit_test(test_ordinary_text_untouched),
-		cmocka_unit_test(test_registered_values),
-		cmocka_unit_test(test_inplace_truncates_without_leaking),
-		cmocka_unit_test(test_null_input),
+	        cmocka_unit_test(test_known_shapes_never_leak),           cmocka_unit_test(test_exact_outputs),
+	        cmocka_unit_test(test_ordinary_text_untouched),           cmocka_unit_test(test_registered_values),
+	        cmocka_unit_test(test_inplace_truncates_without_leaking), cmocka_unit_test(test_null_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
