@@ -10,20 +10,29 @@ command -v tmux >/dev/null || skip_all "tmux not installed"
 [ -x "$irsa" ] || skip_all "irsa binary not built"
 
 sock="irsa-test-$$"
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null; }
+conf=$(mktemp)
+cleanup() {
+	tmux -L "$sock" kill-server 2>/dev/null
+	rm -f "$conf"
+}
 trap cleanup EXIT
+# Keep the pane (and what irsa printed) after irsa exits, without a helper
+# process that could outlive the test.
+echo "set -g remain-on-exit on" >"$conf"
 
 tap_plan 3
 
-tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 40 "'$irsa'; echo irsa-exited-\$?; sleep 30"
+tmux -L "$sock" -f "$conf" new-session -d -x 100 -y 40 "'$irsa'"
 screen=""
 for _ in $(seq 1 50); do
-	screen=$(tmux -L "$sock" capture-pane -p)
-	case "$screen" in *irsa-exited-*) break ;; esac
+	# pane_dead turns on at end of output; the status arrives when tmux reaps irsa.
+	[ -n "$(tmux -L "$sock" display-message -p '#{pane_dead_status}')" ] && break
 	sleep 0.1
 done
+screen=$(tmux -L "$sock" capture-pane -p)
+status=$(tmux -L "$sock" display-message -p '#{pane_dead_status}')
 like "$screen" 'irsa - bind Kubernetes service accounts' "the help is on the screen"
-like "$screen" 'irsa-exited-0' "irsa exits 0"
+is "$status" 0 "irsa exits 0"
 like "$screen" '--kubeconfig PATH' "global flags are listed"
 
 tap_done
