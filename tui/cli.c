@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 const struct cli_flag cli_global_flags[] = {
-        {"profile", 0, "NAME", "AWS profile from ~/.aws/config (default: AWS_PROFILE, then \"default\")"},
-        {"region", 0, "REGION", "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's)"},
-        {"kubeconfig", 0, "PATH", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)"},
+        {"profile", 0, "NAME", "AWS profile (default: AWS_PROFILE, else \"default\")"},
+        {"region", 0, "REGION", "AWS region (default: AWS_REGION, then the profile)"},
+        {"kubeconfig", 0, "PATH", "kubeconfig (default: KUBECONFIG, else ~/.kube/config)"},
         {"context", 0, "NAME", "kubeconfig context (default: the current context)"},
-        {"output", 'o', "FORMAT", "output format; each command lists the ones it accepts"},
-        {"debug", 0, NULL, "trace every request and response to stderr, secrets redacted"},
-        {"no-color", 0, NULL, "no colours (also when NO_COLOR is set or output is not a terminal)"},
+        {"output", 'o', "FORMAT", "output format (see the command's help)"},
+        {"debug", 0, NULL, "trace requests to stderr, secrets redacted"},
+        {"no-color", 0, NULL, "no colours (also with NO_COLOR or no terminal)"},
         {"help", 'h', NULL, "show help"},
         {"version", 0, NULL, "print the version and exit"},
         {NULL, 0, NULL, NULL},
@@ -315,7 +315,7 @@ print_flags(FILE *out, const struct cli_flag *flags)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", flags[i].name, flags[i].value_name ? " " : "",
 			         flags[i].value_name ? flags[i].value_name : "");
-		fprintf(out, "  %-26s %s\n", left, flags[i].help);
+		fprintf(out, "  %-22s %s\n", left, flags[i].help);
 	}
 }
 
@@ -327,7 +327,7 @@ cli_print_overview(FILE *out)
 	fputs("irsa - bind Kubernetes service accounts on Amazon EKS to IAM roles (IRSA),\n"
 	      "audit every binding, and fix broken ones with a previewed plan.\n\n"
 	      "Usage:\n"
-	      "  irsa [flags]                 open the terminal UI (not built yet: prints this help)\n"
+	      "  irsa [flags]                 the terminal UI (not built yet: this help)\n"
 	      "  irsa COMMAND [flags] [args]  run one command headless, for scripts and CI\n\n"
 	      "Commands:\n",
 	      out);

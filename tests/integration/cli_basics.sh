@@ -16,7 +16,7 @@ run() { # sets OUT, ERR, RC
 	rm -f "$e"
 }
 
-tap_plan 37
+tap_plan 39
 
 run --version
 is "$RC" 0 "--version exits 0"
@@ -46,6 +46,7 @@ run --help
 is "$RC" 0 "--help exits 0"
 like "$OUT" 'Commands:' "--help lists the commands"
 like "$OUT" '--kubeconfig PATH' "--help lists the global flags"
+is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -3)" "" "--help fits in 80 columns"
 
 run
 is "$RC" 0 "no command exits 0 (the UI is not built yet: help)"
@@ -54,6 +55,7 @@ like "$OUT" 'Usage:' "no command prints usage"
 run help version
 is "$RC" 0 "help COMMAND exits 0"
 like "$OUT" 'irsa version \[-o text\|json\]' "help COMMAND shows the command's usage"
+is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -3)" "" "help COMMAND fits in 80 columns"
 
 run version --help
 like "$OUT" 'irsa version - ' "COMMAND --help shows the command's help"

@@ -22,14 +22,14 @@ echo "set -g remain-on-exit on" >"$conf"
 
 tap_plan 3
 
-tmux -L "$sock" -f "$conf" new-session -d -x 100 -y 40 "'$irsa'"
+tmux -L "$sock" -f "$conf" new-session -d -x 80 -y 24 "'$irsa'"
 screen=""
 for _ in $(seq 1 50); do
 	# pane_dead turns on at end of output; the status arrives when tmux reaps irsa.
 	[ -n "$(tmux -L "$sock" display-message -p '#{pane_dead_status}')" ] && break
 	sleep 0.1
 done
-screen=$(tmux -L "$sock" capture-pane -p)
+screen=$(tmux -L "$sock" capture-pane -p -S -)
 status=$(tmux -L "$sock" display-message -p '#{pane_dead_status}')
 like "$screen" 'irsa - bind Kubernetes service accounts' "the help is on the screen"
 is "$status" 0 "irsa exits 0"
