@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ main(int argc, char **argv)
 	int rc;
 
 	setlocale(LC_ALL, "");
+	/* A peer that hangs up must give an error from the write, not kill us
+	 * (libcurl's advice for programs that use it with threads). */
+	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fputs("irsa: cannot initialise libcurl\n", stderr);
 		return EXIT_FAILURE_RUN;
