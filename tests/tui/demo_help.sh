@@ -24,7 +24,7 @@ tap_plan 3
 
 tmux -L "$sock" -f "$conf" new-session -d -x 80 -y 24 "'$irsa'"
 screen=""
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do # up to 30 s on a loaded machine
 	# pane_dead turns on at end of output; the status arrives when tmux reaps irsa.
 	[ -n "$(tmux -L "$sock" display-message -p '#{pane_dead_status}')" ] && break
 	sleep 0.1
