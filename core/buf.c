@@ -27,6 +27,15 @@ buf_wipe(void *p, size_t len)
 }
 
 void
+buf_free_secret(char *s)
+{
+	if (s != NULL) {
+		buf_wipe(s, strlen(s));
+		free(s);
+	}
+}
+
+void
 buf_release(struct buf *b)
 {
 	free(b->data);

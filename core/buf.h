@@ -53,4 +53,7 @@ char *buf_detach(struct buf *b);
 /* Overwrites len bytes at p with zeros in a way the compiler keeps. */
 void buf_wipe(void *p, size_t len);
 
+/* Wipes the string s (a secret, NUL-terminated) and frees it. s may be NULL. */
+void buf_free_secret(char *s);
+
 #endif

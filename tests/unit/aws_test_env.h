@@ -1,17 +1,23 @@
-/* tests/unit/aws_test_env.h - the fixture the AWS config and endpoint tests
- * share: a private temporary HOME with config and credentials files in it,
- * and every AWS environment variable saved, cleared for the test and
- * restored after it. Header-only, included by one test file each. */
+/* tests/unit/aws_test_env.h - the fixture the AWS config, credential and
+ * endpoint tests share: a private temporary HOME with config and credentials
+ * files in it, and every AWS environment variable saved, cleared for the
+ * test and restored after it; and the checks they share. Header-only,
+ * included by one test file each. */
 #ifndef IRSA_AWS_TEST_ENV_H
 #define IRSA_AWS_TEST_ENV_H
 
 #include <ftw.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "aws_config.h"
+#include "error.h"
+#include "redact.h"
 
 /* Every variable the code under test reads; each test starts with none set
  * but HOME, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. */
@@ -126,6 +132,42 @@ aws_test_write(const char *path, const char *text, int exec)
 	assert_int_equal(fclose(f), 0);
 	if (exec)
 		assert_int_equal(chmod(path, 0700), 0);
+}
+
+/* Writes the files (NULL: leave that file as it is) and loads them through
+ * AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE; fails the test on error. */
+static inline struct aws_config *
+aws_test_load(struct aws_test_env *t, const char *config, const char *credentials)
+{
+	struct aws_config *cfg = NULL;
+	struct irsa_error err;
+
+	if (config != NULL)
+		aws_test_write(t->config, config, 0);
+	if (credentials != NULL)
+		aws_test_write(t->credentials, credentials, 0);
+	if (aws_config_load(&cfg, &err) != 0)
+		fail_msg("load failed: %s", err.message);
+	return cfg;
+}
+
+/* Fails the test unless needle is in haystack. */
+static inline void
+aws_test_assert_contains(const char *haystack, const char *needle)
+{
+	if (haystack == NULL || strstr(haystack, needle) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", haystack ? haystack : "(null)", needle);
+}
+
+/* True when s is registered with the redactor. */
+static inline bool
+aws_test_is_redacted(const char *s)
+{
+	char *r = redact_dup(s);
+	bool yes = r != NULL && strstr(r, s) == NULL;
+
+	free(r);
+	return yes;
 }
 
 /* Puts dir/name in out and returns it. */
