@@ -1,5 +1,5 @@
-/* tests/unit/test_http.c - the HTTP engine against a scripted HTTP/1.1 server
- * that lives in this file (a thread on 127.0.0.1, one more per connection):
+/* tests/unit/test_http.c - the HTTP engine against the scripted HTTP/1.1
+ * server of http_stub.c (a thread on 127.0.0.1, one more per connection):
  * exact bytes on the wire, response parsing, the size cap, retries and
  * Retry-After, the prepare and retry callbacks, errors, the concurrency cap,
  * connection reuse, cancellation, deadlines and the redacted trace. No
@@ -34,59 +34,11 @@
 
 #include "error.h"
 #include "http.h"
+#include "http_stub.h"
 #include "log.h"
 #include "redact.h"
 
-#define MAX_STEPS 16
-#define MAX_SEEN  128
-#define MAX_CONNS 128
-
-/* --- the scripted server --------------------------------------------------- */
-
-/* One scripted answer. Requests take the steps in order; past the end, the
- * last step repeats. */
-struct step {
-	int status;
-	const char *headers; /* extra header lines, each ending in "\r\n" */
-	const char *body;
-	int delay_ms;   /* before answering */
-	bool hang_up;   /* close the connection without answering */
-	bool no_length; /* no Content-Length: the body ends when the connection closes */
-};
-
-/* One request as the server read it. */
-struct seen {
-	char method[16];
-	char target[512];
-	char *head; /* the header lines, raw */
-	char *body;
-	size_t body_len;
-	int conn; /* which connection (1, 2, ...) */
-};
-
-struct server {
-	int fd;
-	int port;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	atomic_bool stopping;
-	struct step steps[MAX_STEPS];
-	size_t n_steps, next_step;
-	struct seen seen[MAX_SEEN];
-	size_t n_seen;
-	int connections, open_now, max_open;
-	int active, max_active; /* requests between read and answer */
-	pthread_t conn_threads[MAX_CONNS];
-	size_t n_conn_threads;
-};
-
-struct conn {
-	struct server *srv;
-	int fd;
-	int id;
-	char *data;
-	size_t len, cap;
-};
+/* --- helpers --------------------------------------------------------------- */
 
 static int64_t
 now_ms(void)
@@ -105,237 +57,10 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Reads more bytes; 1 on data, 0 on close or stop. */
-static int
-conn_fill(struct conn *c)
-{
-	struct pollfd p = {c->fd, POLLIN, 0};
-	ssize_t got;
-
-	for (;;) {
-		if (atomic_load(&c->srv->stopping))
-			return 0;
-		if (poll(&p, 1, 20) <= 0)
-			continue;
-		if (c->cap - c->len < 65536) {
-			c->cap = c->cap ? c->cap * 2 : 131072;
-			c->data = realloc(c->data, c->cap);
-			assert_non_null(c->data);
-		}
-		got = recv(c->fd, c->data + c->len, c->cap - c->len - 1, 0);
-		if (got <= 0)
-			return 0;
-		c->len += (size_t)got;
-		c->data[c->len] = '\0';
-		return 1;
-	}
-}
-
-/* Reads one request (Content-Length bodies only: that is what irsa sends). */
-static int
-conn_read_request(struct conn *c, struct seen *out)
-{
-	char *end, *cl;
-	size_t head_len, body_len = 0, used;
-
-	while (c->data == NULL || (end = strstr(c->data, "\r\n\r\n")) == NULL) {
-		if (!conn_fill(c))
-			return 0;
-	}
-	head_len = (size_t)(end - c->data) + 4;
-	cl = strcasestr(c->data, "\r\nContent-Length:");
-	if (cl != NULL && cl < end)
-		body_len = strtoul(cl + 17, NULL, 10);
-	while (c->len < head_len + body_len) {
-		if (!conn_fill(c))
-			return 0;
-	}
-	memset(out, 0, sizeof(*out));
-	sscanf(c->data, "%15s %511s", out->method, out->target);
-	out->head = strndup(c->data, head_len);
-	out->body = malloc(body_len + 1);
-	memcpy(out->body, c->data + head_len, body_len);
-	out->body[body_len] = '\0';
-	out->body_len = body_len;
-	out->conn = c->id;
-	used = head_len + body_len;
-	memmove(c->data, c->data + used, c->len - used);
-	c->len -= used;
-	c->data[c->len] = '\0';
-	return 1;
-}
-
-static void
-send_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0 && (n = send(fd, p, len, MSG_NOSIGNAL)) > 0) {
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
-static void *
-conn_main(void *arg)
-{
-	struct conn *c = arg;
-	struct server *srv = c->srv;
-	struct seen req;
-	struct step st;
-	char head[1024];
-	int waited;
-
-	while (conn_read_request(c, &req)) {
-		pthread_mutex_lock(&srv->lock);
-		if (srv->n_seen < MAX_SEEN) {
-			srv->seen[srv->n_seen++] = req;
-		} else {
-			free(req.head);
-			free(req.body);
-		}
-		st = srv->steps[srv->next_step < srv->n_steps ? srv->next_step : srv->n_steps - 1];
-		srv->next_step++;
-		if (++srv->active > srv->max_active)
-			srv->max_active = srv->active;
-		pthread_mutex_unlock(&srv->lock);
-
-		for (waited = 0; waited < st.delay_ms && !atomic_load(&srv->stopping); waited += 5)
-			sleep_ms(5);
-		pthread_mutex_lock(&srv->lock);
-		srv->active--;
-		pthread_mutex_unlock(&srv->lock);
-		if (st.hang_up || atomic_load(&srv->stopping))
-			break;
-		if (st.no_length)
-			snprintf(head, sizeof(head), "HTTP/1.1 %d Scripted\r\nConnection: close\r\n%s\r\n", st.status,
-			         st.headers ? st.headers : "");
-		else
-			snprintf(head, sizeof(head), "HTTP/1.1 %d Scripted\r\nContent-Length: %zu\r\n%s\r\n", st.status,
-			         st.body ? strlen(st.body) : 0, st.headers ? st.headers : "");
-		send_all(c->fd, head, strlen(head));
-		if (st.body != NULL)
-			send_all(c->fd, st.body, strlen(st.body));
-		if (st.no_length)
-			break;
-	}
-	close(c->fd);
-	pthread_mutex_lock(&srv->lock);
-	srv->open_now--;
-	pthread_mutex_unlock(&srv->lock);
-	free(c->data);
-	free(c);
-	return NULL;
-}
-
-static void *
-server_main(void *arg)
-{
-	struct server *srv = arg;
-	struct pollfd p = {srv->fd, POLLIN, 0};
-	struct conn *c;
-	int fd;
-
-	while (!atomic_load(&srv->stopping)) {
-		if (poll(&p, 1, 20) <= 0)
-			continue;
-		fd = accept(srv->fd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		c = calloc(1, sizeof(*c));
-		assert_non_null(c);
-		c->srv = srv;
-		c->fd = fd;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1},
-		           sizeof(int)); /* no Nagle wait between head and body */
-		pthread_mutex_lock(&srv->lock);
-		c->id = ++srv->connections;
-		if (++srv->open_now > srv->max_open)
-			srv->max_open = srv->open_now;
-		assert_true(srv->n_conn_threads < MAX_CONNS);
-		assert_int_equal(pthread_create(&srv->conn_threads[srv->n_conn_threads++], NULL, conn_main, c), 0);
-		pthread_mutex_unlock(&srv->lock);
-	}
-	return NULL;
-}
-
-static int
-listen_loopback(int *port)
-{
-	struct sockaddr_in a;
-	socklen_t alen = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-
-	assert_true(fd >= 0);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(fd, 64), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
-static struct server *
-server_start(void)
-{
-	struct server *srv = calloc(1, sizeof(*srv));
-
-	assert_non_null(srv);
-	pthread_mutex_init(&srv->lock, NULL);
-	atomic_init(&srv->stopping, false);
-	srv->fd = listen_loopback(&srv->port);
-	srv->steps[0] = (struct step){200, NULL, "ok", 0, false, false};
-	srv->n_steps = 1;
-	assert_int_equal(pthread_create(&srv->thread, NULL, server_main, srv), 0);
-	return srv;
-}
-
-static void
-server_stop(struct server *srv)
-{
-	size_t i;
-
-	atomic_store(&srv->stopping, true);
-	pthread_join(srv->thread, NULL);
-	for (i = 0; i < srv->n_conn_threads; i++)
-		pthread_join(srv->conn_threads[i], NULL);
-	close(srv->fd);
-	for (i = 0; i < srv->n_seen; i++) {
-		free(srv->seen[i].head);
-		free(srv->seen[i].body);
-	}
-	pthread_mutex_destroy(&srv->lock);
-	free(srv);
-}
-
-static void
-server_script(struct server *srv, const struct step *steps, size_t n)
-{
-	pthread_mutex_lock(&srv->lock);
-	memcpy(srv->steps, steps, n * sizeof(*steps));
-	srv->n_steps = n;
-	srv->next_step = 0;
-	pthread_mutex_unlock(&srv->lock);
-}
-
-static size_t
-server_seen(struct server *srv)
-{
-	size_t n;
-
-	pthread_mutex_lock(&srv->lock);
-	n = srv->n_seen;
-	pthread_mutex_unlock(&srv->lock);
-	return n;
-}
-
 /* --- fixture and helpers --------------------------------------------------- */
 
 struct fixture {
-	struct server *srv;
+	struct http_stub *srv;
 	struct http_client *client;
 	char url[256];
 };
@@ -346,7 +71,7 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct irsa_error err;
 
-	f->srv = server_start();
+	f->srv = http_stub_start();
 	f->client = http_client_new(4, &err);
 	assert_non_null(f->client);
 	*state = f;
@@ -360,7 +85,7 @@ teardown(void **state)
 
 	log_set_sink(NULL, NULL, LOG_ERROR);
 	http_client_free(f->client);
-	server_stop(f->srv);
+	http_stub_stop(f->srv);
 	free(f);
 	return 0;
 }
@@ -381,34 +106,6 @@ request_to(struct fixture *f, struct http_request *req, const char *method, cons
 	assert_int_equal(http_request_init(req, method, url_of(f, path), &err), 0);
 	req->opt.retry_base_ms = 1;
 }
-
-/* The value of header name in a raw header block, or NULL; the caller frees. */
-static char *
-head_value(const char *head, const char *name)
-{
-	char key[128];
-	const char *p, *end;
-
-	snprintf(key, sizeof(key), "\r\n%s:", name);
-	p = strcasestr(head, key);
-	if (p == NULL)
-		return NULL;
-	p += strlen(key);
-	while (*p == ' ')
-		p++;
-	end = strstr(p, "\r\n");
-	return strndup(p, (size_t)(end - p));
-}
-
-static bool
-head_has(const char *head, const char *name)
-{
-	char *v = head_value(head, name);
-
-	free(v);
-	return v != NULL;
-}
-
 /* --- the wire -------------------------------------------------------------- */
 
 static void
@@ -418,7 +115,7 @@ test_get_sends_exactly(void **state)
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
-	struct seen *s;
+	struct http_stub_seen *s;
 	char *v;
 
 	request_to(f, &req, "GET", "/api/v1/namespaces?limit=500&continue=a%2Fb");
@@ -431,18 +128,18 @@ test_get_sends_exactly(void **state)
 	s = &f->srv->seen[0];
 	assert_string_equal(s->method, "GET");
 	assert_string_equal(s->target, "/api/v1/namespaces?limit=500&continue=a%2Fb");
-	assert_false(head_has(s->head, "Expect"));
-	assert_false(head_has(s->head, "Content-Type"));
-	assert_false(head_has(s->head, "Accept-Encoding"));
-	assert_false(head_has(s->head, "Accept"));
-	assert_false(head_has(s->head, "Content-Length"));
-	v = head_value(s->head, "User-Agent");
+	assert_false(http_stub_has_header(s->head, "Expect"));
+	assert_false(http_stub_has_header(s->head, "Content-Type"));
+	assert_false(http_stub_has_header(s->head, "Accept-Encoding"));
+	assert_false(http_stub_has_header(s->head, "Accept"));
+	assert_false(http_stub_has_header(s->head, "Content-Length"));
+	v = http_stub_header(s->head, "User-Agent");
 	assert_string_equal(v, "irsa/" PACKAGE_VERSION);
 	free(v);
-	v = head_value(s->head, "X-Custom");
+	v = http_stub_header(s->head, "X-Custom");
 	assert_string_equal(v, "one two");
 	free(v);
-	v = head_value(s->head, "X-Empty");
+	v = http_stub_header(s->head, "X-Empty");
 	assert_string_equal(v, "");
 	free(v);
 	assert_int_equal(s->body_len, 0);
@@ -459,7 +156,7 @@ test_post_body_exact(void **state)
 	struct irsa_error err;
 	size_t big_len = 1536 * 1024, i;
 	char *big = malloc(big_len), *v;
-	struct seen *s;
+	struct http_stub_seen *s;
 
 	/* Big enough that libcurl would ask for 100-continue; with NULs. */
 	for (i = 0; i < big_len; i++)
@@ -478,21 +175,21 @@ test_post_body_exact(void **state)
 	http_response_release(&resp);
 	http_request_release(&req);
 
-	assert_int_equal(server_seen(f->srv), 2);
+	assert_int_equal(http_stub_seen_count(f->srv), 2);
 	s = &f->srv->seen[0];
 	assert_string_equal(s->method, "POST");
 	assert_int_equal(s->body_len, big_len);
 	assert_memory_equal(s->body, big, big_len);
-	assert_false(head_has(s->head, "Expect"));
-	v = head_value(s->head, "Content-Type");
+	assert_false(http_stub_has_header(s->head, "Expect"));
+	v = http_stub_header(s->head, "Content-Type");
 	assert_string_equal(v, "application/octet-stream");
 	free(v);
 	assert_null(strcasestr(strcasestr(s->head, "Content-Type") + 1, "Content-Type"));
 	s = &f->srv->seen[1];
 	assert_string_equal(s->body, "Action=ListRoles&Version=2010-05-08");
-	assert_false(head_has(s->head, "Content-Type"));
-	assert_false(head_has(s->head, "Accept-Encoding"));
-	v = head_value(s->head, "Content-Length");
+	assert_false(http_stub_has_header(s->head, "Content-Type"));
+	assert_false(http_stub_has_header(s->head, "Accept-Encoding"));
+	v = http_stub_header(s->head, "Content-Length");
 	assert_string_equal(v, "35");
 	free(v);
 	free(big);
@@ -507,7 +204,7 @@ test_patch_put_delete(void **state)
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
-	struct seen *s;
+	struct http_stub_seen *s;
 	char *v;
 
 	request_to(f, &req, "PATCH", "/api/v1/namespaces/default/serviceaccounts/app");
@@ -527,24 +224,24 @@ test_patch_put_delete(void **state)
 	http_response_release(&resp);
 	http_request_release(&req);
 
-	assert_int_equal(server_seen(f->srv), 3);
+	assert_int_equal(http_stub_seen_count(f->srv), 3);
 	s = &f->srv->seen[0];
 	assert_string_equal(s->method, "PATCH");
 	assert_string_equal(s->body, patch);
-	v = head_value(s->head, "Content-Type");
+	v = http_stub_header(s->head, "Content-Type");
 	assert_string_equal(v, "application/merge-patch+json");
 	free(v);
-	assert_false(head_has(s->head, "Expect"));
+	assert_false(http_stub_has_header(s->head, "Expect"));
 	s = &f->srv->seen[1];
 	assert_string_equal(s->method, "PUT");
-	v = head_value(s->head, "Content-Length");
+	v = http_stub_header(s->head, "Content-Length");
 	assert_string_equal(v, "0");
 	free(v);
-	assert_false(head_has(s->head, "Content-Type"));
+	assert_false(http_stub_has_header(s->head, "Content-Type"));
 	s = &f->srv->seen[2];
 	assert_string_equal(s->method, "DELETE");
 	assert_int_equal(s->body_len, 0);
-	assert_false(head_has(s->head, "Content-Type"));
+	assert_false(http_stub_has_header(s->head, "Content-Type"));
 }
 
 /* --- answers --------------------------------------------------------------- */
@@ -553,7 +250,7 @@ static void
 test_response_parsed(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {
+	const struct http_stub_step steps[] = {
 	        {201,
 	         "X-Multi: a\r\nx-multi: b\r\nx-amzn-RequestId: 7a62c49f-347e-4fc4-9331-6e8eEXAMPLE\r\n"
 	         "X-Folded: one\r\n  two\r\nX-Spaced:   padded   \r\n",
@@ -563,7 +260,7 @@ test_response_parsed(void **state)
 	struct irsa_error err;
 	size_t pos = 0;
 
-	server_script(f->srv, steps, 1);
+	http_stub_script(f->srv, steps, 1);
 	request_to(f, &req, "GET", "/");
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
 	assert_int_equal(resp.status, 201);
@@ -608,7 +305,7 @@ test_size_cap(void **state)
 {
 	struct fixture *f = *state;
 	static char big[2001];
-	struct step steps[] = {{200, NULL, big, 0, false, false}, {200, NULL, big, 0, false, true}};
+	struct http_stub_step steps[] = {{200, NULL, big, 0, false, false}, {200, NULL, big, 0, false, true}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
@@ -617,7 +314,7 @@ test_size_cap(void **state)
 	memset(big, 'x', 2000);
 	for (i = 0; i < 2; i++) {
 		/* With a Content-Length (refused before reading), then without. */
-		server_script(f->srv, &steps[i], 1);
+		http_stub_script(f->srv, &steps[i], 1);
 		request_to(f, &req, "GET", "/big");
 		req.opt.max_response = 1000;
 		assert_int_equal(http_do(f->client, &req, &resp, &err), -1);
@@ -630,11 +327,11 @@ test_size_cap(void **state)
 		http_response_release(&resp);
 		http_request_release(&req);
 	}
-	assert_int_equal(server_seen(f->srv), 2);
+	assert_int_equal(http_stub_seen_count(f->srv), 2);
 
 	/* At the cap exactly is fine. */
 	big[1000] = '\0';
-	server_script(f->srv, &steps[0], 1);
+	http_stub_script(f->srv, &steps[0], 1);
 	request_to(f, &req, "GET", "/big");
 	req.opt.max_response = 1000;
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
@@ -649,20 +346,20 @@ static void
 test_retry_503_then_success(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {{503, NULL, "busy", 0, false, false},
-	                             {503, NULL, "busy", 0, false, false},
-	                             {200, NULL, "done", 0, false, false}};
+	const struct http_stub_step steps[] = {{503, NULL, "busy", 0, false, false},
+	                                       {503, NULL, "busy", 0, false, false},
+	                                       {200, NULL, "done", 0, false, false}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
 
-	server_script(f->srv, steps, 3);
+	http_stub_script(f->srv, steps, 3);
 	request_to(f, &req, "GET", "/");
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(resp.attempts, 3);
 	assert_string_equal(buf_cstr(&resp.body), "done");
-	assert_int_equal(server_seen(f->srv), 3);
+	assert_int_equal(http_stub_seen_count(f->srv), 3);
 	http_response_release(&resp);
 	http_request_release(&req);
 }
@@ -671,14 +368,14 @@ static void
 test_retry_after_honoured(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {{503, "Retry-After: 1\r\n", "", 0, false, false},
-	                             {200, NULL, "done", 0, false, false}};
+	const struct http_stub_step steps[] = {{503, "Retry-After: 1\r\n", "", 0, false, false},
+	                                       {200, NULL, "done", 0, false, false}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
 	int64_t start;
 
-	server_script(f->srv, steps, 2);
+	http_stub_script(f->srv, steps, 2);
 	request_to(f, &req, "GET", "/");
 	start = now_ms();
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
@@ -723,18 +420,18 @@ static void
 test_429_exhausted_returns_response(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {{429, NULL, "slow down", 0, false, false}};
+	const struct http_stub_step steps[] = {{429, NULL, "slow down", 0, false, false}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
 
-	server_script(f->srv, steps, 1);
+	http_stub_script(f->srv, steps, 1);
 	request_to(f, &req, "GET", "/");
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
 	assert_int_equal(resp.status, 429);
 	assert_int_equal(resp.attempts, 1 + HTTP_DEFAULT_MAX_RETRIES);
 	assert_string_equal(buf_cstr(&resp.body), "slow down");
-	assert_int_equal(server_seen(f->srv), 4);
+	assert_int_equal(http_stub_seen_count(f->srv), 4);
 	http_response_release(&resp);
 	http_request_release(&req);
 }
@@ -743,8 +440,8 @@ static void
 test_only_safe_requests_retried(void **state)
 {
 	struct fixture *f = *state;
-	const struct step busy[] = {{503, "Connection: close\r\n", "", 0, false, false}};
-	const struct step hang[] = {{0, NULL, NULL, 0, true, false}, {200, NULL, "ok", 0, false, false}};
+	const struct http_stub_step busy[] = {{503, "Connection: close\r\n", "", 0, false, false}};
+	const struct http_stub_step hang[] = {{0, NULL, NULL, 0, true, false}, {200, NULL, "ok", 0, false, false}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
@@ -752,7 +449,7 @@ test_only_safe_requests_retried(void **state)
 	/* A POST not marked idempotent is sent once. Each answer closes the
 	 * connection: libcurl itself resends once a request whose reused
 	 * connection dies before any answer (a stale keep-alive). */
-	server_script(f->srv, hang, 2);
+	http_stub_script(f->srv, hang, 2);
 	request_to(f, &req, "POST", "/");
 	assert_int_equal(http_do(f->client, &req, &resp, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_NETWORK);
@@ -761,7 +458,7 @@ test_only_safe_requests_retried(void **state)
 	http_response_release(&resp);
 	http_request_release(&req);
 
-	server_script(f->srv, busy, 1);
+	http_stub_script(f->srv, busy, 1);
 	request_to(f, &req, "POST", "/");
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
 	assert_int_equal(resp.status, 503);
@@ -770,7 +467,7 @@ test_only_safe_requests_retried(void **state)
 	http_request_release(&req);
 
 	/* Marked idempotent (as the AWS clients do), it is retried. */
-	server_script(f->srv, hang, 2);
+	http_stub_script(f->srv, hang, 2);
 	request_to(f, &req, "POST", "/");
 	req.opt.idempotent = true;
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
@@ -778,7 +475,7 @@ test_only_safe_requests_retried(void **state)
 	assert_int_equal(resp.attempts, 2);
 	http_response_release(&resp);
 	http_request_release(&req);
-	assert_int_equal(server_seen(f->srv), 4);
+	assert_int_equal(http_stub_seen_count(f->srv), 4);
 }
 
 struct prepare_log {
@@ -806,7 +503,7 @@ static void
 test_prepare_before_each_attempt(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {
+	const struct http_stub_step steps[] = {
 	        {500, NULL, "", 0, false, false}, {502, NULL, "", 0, false, false}, {200, NULL, "ok", 0, false, false}};
 	struct prepare_log log = {0};
 	struct http_request req;
@@ -815,7 +512,7 @@ test_prepare_before_each_attempt(void **state)
 	char *v;
 	int i;
 
-	server_script(f->srv, steps, 3);
+	http_stub_script(f->srv, steps, 3);
 	request_to(f, &req, "GET", "/");
 	req.prepare = prepare_sign;
 	req.prepare_arg = &log;
@@ -824,7 +521,7 @@ test_prepare_before_each_attempt(void **state)
 	assert_int_equal(log.calls, 3);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(log.attempts[i], i);
-		v = head_value(f->srv->seen[i].head, "X-Attempt");
+		v = http_stub_header(f->srv->seen[i].head, "X-Attempt");
 		assert_int_equal(atoi(v), i);
 		assert_null(strstr(strstr(f->srv->seen[i].head, "X-Attempt") + 1, "X-Attempt"));
 		free(v);
@@ -842,7 +539,7 @@ test_prepare_before_each_attempt(void **state)
 	assert_string_equal(err.message, "no credentials to sign with");
 	http_response_release(&resp);
 	http_request_release(&req);
-	assert_int_equal(server_seen(f->srv), 3);
+	assert_int_equal(http_stub_seen_count(f->srv), 3);
 }
 
 static bool
@@ -855,14 +552,14 @@ static void
 test_retry_check_throttling(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {
+	const struct http_stub_step steps[] = {
 	        {400, NULL, "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>", 0, false, false},
 	        {200, NULL, "<ListRolesResponse/>", 0, false, false}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
 
-	server_script(f->srv, steps, 2);
+	http_stub_script(f->srv, steps, 2);
 	request_to(f, &req, "POST", "/");
 	req.opt.idempotent = true;
 	req.retry_check = aws_throttled;
@@ -873,7 +570,7 @@ test_retry_check_throttling(void **state)
 	http_request_release(&req);
 
 	/* Without the callback a 400 is an answer like any other. */
-	server_script(f->srv, steps, 2);
+	http_stub_script(f->srv, steps, 2);
 	request_to(f, &req, "POST", "/");
 	req.opt.idempotent = true;
 	assert_int_equal(http_do(f->client, &req, &resp, &err), 0);
@@ -888,7 +585,7 @@ test_retry_check_throttling(void **state)
 static int
 closed_port(void)
 {
-	int port, fd = listen_loopback(&port);
+	int port, fd = http_stub_listen(&port);
 
 	close(fd);
 	return port;
@@ -954,21 +651,21 @@ test_invalid_input(void **state)
 	assert_non_null(strstr(err.message, "X-Injected"));
 	http_response_release(&resp);
 	http_request_release(&req);
-	assert_int_equal(server_seen(f->srv), 0);
+	assert_int_equal(http_stub_seen_count(f->srv), 0);
 }
 
 static void
 test_timeout_and_deadline(void **state)
 {
 	struct fixture *f = *state;
-	const struct step slow[] = {{200, NULL, "late", 3000, false, false}};
+	const struct http_stub_step slow[] = {{200, NULL, "late", 3000, false, false}};
 	struct http_request req;
 	struct http_call call = {0};
 	struct http_response resp;
 	struct irsa_error err;
 	int64_t start;
 
-	server_script(f->srv, slow, 1);
+	http_stub_script(f->srv, slow, 1);
 	request_to(f, &req, "GET", "/");
 	req.opt.timeout_ms = 200;
 	req.opt.max_retries = 0;
@@ -999,7 +696,7 @@ static void
 test_parallel_cap_and_reuse(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {{200, NULL, "ok", 40, false, false}};
+	const struct http_stub_step steps[] = {{200, NULL, "ok", 40, false, false}};
 	struct http_request reqs[24];
 	struct http_call calls[24];
 	struct irsa_error err;
@@ -1007,7 +704,7 @@ test_parallel_cap_and_reuse(void **state)
 	size_t i;
 	long fresh = 0;
 
-	server_script(f->srv, steps, 1);
+	http_stub_script(f->srv, steps, 1);
 	memset(calls, 0, sizeof(calls));
 	for (i = 0; i < 24; i++) {
 		request_to(f, &reqs[i], "GET", "/parallel");
@@ -1026,7 +723,7 @@ test_parallel_cap_and_reuse(void **state)
 	print_message(
 	        "# 24 requests, cap 4: %ld ms, server saw at most %d at once, %d connections (client opened %ld)\n",
 	        (long)took, f->srv->max_active, f->srv->connections, fresh);
-	assert_int_equal(server_seen(f->srv), 24);
+	assert_int_equal(http_stub_seen_count(f->srv), 24);
 	assert_true(f->srv->max_active <= 4);
 	assert_true(f->srv->max_active >= 2);
 	assert_true(f->srv->max_open <= 4);
@@ -1052,7 +749,7 @@ test_connection_reused(void **state)
 		http_request_release(&req);
 	}
 	print_message("# 10 sequential requests over %d connection(s)\n", f->srv->connections);
-	assert_int_equal(server_seen(f->srv), 10);
+	assert_int_equal(http_stub_seen_count(f->srv), 10);
 	assert_int_equal(f->srv->connections, 1);
 }
 
@@ -1101,7 +798,8 @@ static void
 test_cancel_from_another_thread(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {{200, NULL, "late", 5000, false, false}, {200, NULL, "ok", 0, false, false}};
+	const struct http_stub_step steps[] = {{200, NULL, "late", 5000, false, false},
+	                                       {200, NULL, "ok", 0, false, false}};
 	struct http_request reqs[6];
 	struct http_call calls[6];
 	struct http_response resp;
@@ -1111,7 +809,7 @@ test_cancel_from_another_thread(void **state)
 	size_t i;
 
 	/* Six requests, cap 4: four in flight (the first stuck), two waiting. */
-	server_script(f->srv, steps, 1);
+	http_stub_script(f->srv, steps, 1);
 	memset(calls, 0, sizeof(calls));
 	for (i = 0; i < 6; i++) {
 		request_to(f, &reqs[i], "GET", "/slow");
@@ -1139,7 +837,7 @@ test_cancel_from_another_thread(void **state)
 	assert_int_equal(err.kind, IRSA_ERR_CANCELLED);
 	http_response_release(&resp);
 	http_client_clear_cancel(f->client);
-	server_script(f->srv, &steps[1], 1);
+	http_stub_script(f->srv, &steps[1], 1);
 	assert_int_equal(http_do(f->client, &reqs[0], &resp, &err), 0);
 	assert_int_equal(resp.status, 200);
 	http_response_release(&resp);
@@ -1150,14 +848,14 @@ static void
 test_cancel_during_backoff(void **state)
 {
 	struct fixture *f = *state;
-	const struct step steps[] = {{503, "Retry-After: 10\r\n", "", 0, false, false}};
+	const struct http_stub_step steps[] = {{503, "Retry-After: 10\r\n", "", 0, false, false}};
 	struct http_request req;
 	struct http_response resp;
 	struct irsa_error err;
 	pthread_t t;
 	int64_t start;
 
-	server_script(f->srv, steps, 1);
+	http_stub_script(f->srv, steps, 1);
 	request_to(f, &req, "GET", "/");
 	start = now_ms();
 	assert_int_equal(pthread_create(&t, NULL, cancel_later, f->client), 0);
@@ -1165,7 +863,7 @@ test_cancel_during_backoff(void **state)
 	pthread_join(t, NULL);
 	assert_int_equal(err.kind, IRSA_ERR_CANCELLED);
 	assert_true(now_ms() - start < 1000);
-	assert_int_equal(server_seen(f->srv), 1);
+	assert_int_equal(http_stub_seen_count(f->srv), 1);
 	http_response_release(&resp);
 	http_request_release(&req);
 }
@@ -1190,7 +888,7 @@ test_server_name_and_proxy(void **state)
 	http_response_release(&resp);
 	http_request_release(&req);
 	snprintf(host, sizeof(host), "127.0.0.1:%d", f->srv->port);
-	v = head_value(f->srv->seen[0].head, "Host");
+	v = http_stub_header(f->srv->seen[0].head, "Host");
 	assert_string_equal(v, host);
 	free(v);
 
@@ -1227,7 +925,7 @@ test_trace_redacted(void **state)
 	const char *sig = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7";
 	const char *token = "FwoGZXIvYXdzEBYaDHqa0AP1/EXAMPLETOKENxyz";
 	const char *secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-	const struct step steps[] = {
+	const struct http_stub_step steps[] = {
 	        {200, NULL,
 	         "<AssumeRoleResult><Credentials><SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 	         "</SecretAccessKey></Credentials></AssumeRoleResult>",
@@ -1239,7 +937,7 @@ test_trace_redacted(void **state)
 	char auth[300], body[200];
 	int i;
 
-	server_script(f->srv, steps, 1);
+	http_stub_script(f->srv, steps, 1);
 	log_set_sink(trace_sink, &t, LOG_TRACE);
 	snprintf(auth, sizeof(auth),
 	         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, "
@@ -1413,7 +1111,7 @@ setup_tls(void **state)
 	atomic_init(&t->stopping, false);
 	atomic_init(&t->handshakes, 0);
 	tls_make_cert(t);
-	t->fd = listen_loopback(&t->port);
+	t->fd = http_stub_listen(&t->port);
 	assert_int_equal(pthread_create(&t->thread, NULL, tls_server_main, t), 0);
 	*state = t;
 	return 0;
