@@ -22,15 +22,16 @@ echo "set -g remain-on-exit on" >"$conf"
 
 tap_plan 3
 
-tmux -L "$sock" -f "$conf" new-session -d -x 80 -y 24 "'$irsa'"
+# The shell prints irsa's exit status; remain-on-exit keeps the pane after it.
+# (tmux's own #{pane_dead_status} proved unreliable on a loaded CI machine.)
+tmux -L "$sock" -f "$conf" new-session -d -x 80 -y 24 "'$irsa'; echo irsa-exited-\$?"
 screen=""
 for _ in $(seq 1 300); do # up to 30 s on a loaded machine
-	# pane_dead turns on at end of output; the status arrives when tmux reaps irsa.
-	[ -n "$(tmux -L "$sock" display-message -p '#{pane_dead_status}')" ] && break
+	screen=$(tmux -L "$sock" capture-pane -p -S -)
+	case "$screen" in *irsa-exited-*) break ;; esac
 	sleep 0.1
 done
-screen=$(tmux -L "$sock" capture-pane -p -S -)
-status=$(tmux -L "$sock" display-message -p '#{pane_dead_status}')
+status=$(printf '%s\n' "$screen" | sed -n 's/^irsa-exited-\([0-9]*\).*/\1/p')
 like "$screen" 'irsa - bind Kubernetes service accounts' "the help is on the screen"
 is "$status" 0 "irsa exits 0"
 like "$screen" '--kubeconfig PATH' "global flags are listed"
