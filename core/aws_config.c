@@ -47,12 +47,6 @@ struct aws_config {
 	size_t n_profiles;
 };
 
-static int
-oom(struct irsa_error *err)
-{
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory");
-}
-
 bool
 aws_config_is_true(const char *s)
 {
@@ -269,7 +263,7 @@ aws_config_load_files(const char *config_path, const char *credentials_path, str
 
 	*out = NULL;
 	if (cfg == NULL)
-		return oom(err);
+		return irsa_error_oom(err);
 	if (config_file_load(&cfg->config, config_path, err) != 0 ||
 	    config_file_load(&cfg->credentials, credentials_path, err) != 0) {
 		aws_config_free(cfg);
@@ -277,7 +271,7 @@ aws_config_load_files(const char *config_path, const char *credentials_path, str
 	}
 	if (config_build_maps(cfg) != 0) {
 		aws_config_free(cfg);
-		return oom(err);
+		return irsa_error_oom(err);
 	}
 	*out = cfg;
 	return 0;
@@ -295,7 +289,7 @@ aws_config_load(struct aws_config **out, struct irsa_error *err)
 		free(cp);
 		free(kp);
 		*out = NULL;
-		return oom(err);
+		return irsa_error_oom(err);
 	}
 	r = aws_config_load_files(cp, kp, out, err);
 	free(cp);
@@ -483,6 +477,6 @@ aws_config_resolve_region(const struct aws_config *cfg, const struct aws_flags *
 	}
 	out = strdup(r);
 	if (out == NULL)
-		oom(err);
+		irsa_error_oom(err);
 	return out;
 }

@@ -33,6 +33,7 @@
 #include "aws_time.h"
 #include "buf.h"
 #include "http.h"
+#include "jsonobj.h"
 #include "log.h"
 #include "redact.h"
 #include "sigv4.h"
@@ -65,14 +66,6 @@ static time_t
 creds_now(const struct aws_creds *p)
 {
 	return p->clock != NULL ? p->clock(p->clock_arg) : time(NULL);
-}
-
-static void
-free_secret(char *s)
-{
-	if (s != NULL)
-		buf_wipe(s, strlen(s));
-	free(s);
 }
 
 /* Fills out with copies, registering the secrets. Returns 0 or -1 (out of
@@ -403,16 +396,6 @@ answer_summary(const struct http_response *resp, char *out, size_t outsz)
 		snprintf(out, outsz, "HTTP %ld", resp->status);
 }
 
-static const char *
-json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* The metadata JSON of the container and IMDS endpoints:
  * {"AccessKeyId", "SecretAccessKey", "Token", "Expiration", ["AccountId"]}.
  * where names the endpoint in messages. */
@@ -429,19 +412,19 @@ parse_metadata_json(const struct buf *body, const char *where, struct aws_creden
 		irsa_error_set(err, IRSA_ERR_PARSE, "%s answered with something that is not a JSON object", where);
 		return irsa_error_hint(err, "Check that the endpoint is the credentials endpoint.");
 	}
-	code = json_str(root, "Code");
+	code = jsonobj_str(root, "Code");
 	if (code != NULL && strcmp(code, "Success") != 0) {
-		const char *msg = json_str(root, "Message");
+		const char *msg = jsonobj_str(root, "Message");
 
 		irsa_error_set(err, IRSA_ERR_AUTH, "%s answered %s: %s", where, code, msg != NULL ? msg : "no message");
 		irsa_error_set_code(err, code, NULL);
 		json_object_put(root);
 		return -1;
 	}
-	akid = json_str(root, "AccessKeyId");
-	secret = json_str(root, "SecretAccessKey");
-	token = json_str(root, "Token");
-	exp = json_str(root, "Expiration");
+	akid = jsonobj_str(root, "AccessKeyId");
+	secret = jsonobj_str(root, "SecretAccessKey");
+	token = jsonobj_str(root, "Token");
+	exp = jsonobj_str(root, "Expiration");
 	if (akid == NULL)
 		missing = "AccessKeyId";
 	else if (secret == NULL)
@@ -461,7 +444,7 @@ parse_metadata_json(const struct buf *body, const char *where, struct aws_creden
 		json_object_put(root);
 		return -1;
 	}
-	rc = creds_set(out, akid, secret, token, json_str(root, "AccountId"), expiration);
+	rc = creds_set(out, akid, secret, token, jsonobj_str(root, "AccountId"), expiration);
 	json_object_put(root);
 	return rc == 0 ? 0 : oom(err);
 }
@@ -487,7 +470,7 @@ fetch_container(struct aws_creds *p, const struct aws_cred_step *s, struct aws_c
 			return oom(err);
 	}
 	if (token != NULL && strpbrk(token, "\r\n") != NULL) {
-		free_secret(token);
+		buf_free_secret(token);
 		irsa_error_set(err, IRSA_ERR_INVALID_INPUT, "the container authorization token holds a line break");
 		return irsa_error_hint(err, "Check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE): it must be one line.");
 	}
@@ -518,7 +501,7 @@ fetch_container(struct aws_creds *p, const struct aws_cred_step *s, struct aws_c
 out:
 	http_request_release(&req);
 	http_response_release(&resp);
-	free_secret(token);
+	buf_free_secret(token);
 	return rc;
 }
 
@@ -645,7 +628,7 @@ fetch_imds(struct aws_creds *p, const struct aws_cred_step *s, struct aws_creden
 	rc = parse_metadata_json(&resp.body, where, out, err);
 out:
 	http_response_release(&resp);
-	free_secret(token);
+	buf_free_secret(token);
 	return rc;
 }
 
@@ -680,20 +663,13 @@ static int
 parse_sso_json(const struct buf *body, const char *where, const char *account, struct aws_credentials *out,
                struct irsa_error *err)
 {
-	struct json_object *root = json_tokener_parse(buf_cstr(body)), *rc_obj = NULL, *exp = NULL;
-	const char *akid = NULL, *secret = NULL, *token = NULL;
+	struct json_object *root = json_tokener_parse(buf_cstr(body));
+	struct json_object *rc_obj = jsonobj_obj(root, "roleCredentials"), *exp = jsonobj_num(rc_obj, "expiration");
+	const char *akid = jsonobj_str(rc_obj, "accessKeyId"), *secret = jsonobj_str(rc_obj, "secretAccessKey"),
+	           *token = jsonobj_str(rc_obj, "sessionToken");
 	int rc;
 
-	if (root != NULL && json_object_is_type(root, json_type_object) &&
-	    json_object_object_get_ex(root, "roleCredentials", &rc_obj) &&
-	    json_object_is_type(rc_obj, json_type_object)) {
-		akid = json_str(rc_obj, "accessKeyId");
-		secret = json_str(rc_obj, "secretAccessKey");
-		token = json_str(rc_obj, "sessionToken");
-		json_object_object_get_ex(rc_obj, "expiration", &exp);
-	}
-	if (akid == NULL || secret == NULL || token == NULL || exp == NULL ||
-	    !(json_object_is_type(exp, json_type_int) || json_object_is_type(exp, json_type_double))) {
+	if (akid == NULL || secret == NULL || token == NULL || exp == NULL) {
 		json_object_put(root);
 		return irsa_error_set(
 		        err, IRSA_ERR_PARSE,
@@ -812,7 +788,7 @@ fetch_web_identity(struct aws_creds *p, const struct aws_cred_step *s, struct aw
 		return -1;
 	c = sts_client(p, s, NULL, &hold, err);
 	if (c == NULL) {
-		free_secret(token);
+		buf_free_secret(token);
 		return -1;
 	}
 	if (s->role_session_name == NULL)
@@ -826,7 +802,7 @@ fetch_web_identity(struct aws_creds *p, const struct aws_cred_step *s, struct aw
 		rc = aws_sts_to_credentials(&got, out, err);
 	aws_sts_credentials_release(&got);
 	aws_client_free(c);
-	free_secret(token);
+	buf_free_secret(token);
 	return rc;
 }
 

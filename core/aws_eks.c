@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "aws_xml.h"
+#include "aws_time.h"
 
 void
 aws_eks_cluster_list_release(struct aws_eks_cluster_list *l)
@@ -58,15 +58,6 @@ bad:
 	                      name != NULL ? name : "");
 }
 
-static int
-finish(struct aws_op *op, struct irsa_error *err)
-{
-	if (!op->failed)
-		return 0;
-	aws_op_release(op);
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory building the %s request", op->name);
-}
-
 int
 aws_eks_op_list_clusters(struct aws_op *op, int max_results, const char *next_token, struct irsa_error *err)
 {
@@ -81,7 +72,7 @@ aws_eks_op_list_clusters(struct aws_op *op, int max_results, const char *next_to
 		aws_op_add_int(op, "maxResults", max_results);
 	if (next_token != NULL)
 		aws_op_add(op, "nextToken", next_token);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -91,7 +82,7 @@ aws_eks_op_describe_cluster(struct aws_op *op, const char *name, struct irsa_err
 	if (aws_eks_check_cluster_name(name, err) != 0)
 		return -1;
 	aws_op_set_path(op, "GET", "/clusters/{}", name);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 /* --- answers ---------------------------------------------------------------------- */
@@ -183,7 +174,7 @@ get_time(struct json_object *o, const char *key, time_t *out, const char *what, 
 		*out = (time_t)d;
 		return 0;
 	}
-	if (json_object_is_type(v, json_type_string) && aws_iso8601_parse(json_object_get_string(v), out) == 0)
+	if (json_object_is_type(v, json_type_string) && aws_parse_time(json_object_get_string(v), out) == 0)
 		return 0;
 	return irsa_error_set(err, IRSA_ERR_PARSE, "%s has a \"%s\" that is not a time", what, key);
 }

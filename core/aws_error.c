@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "aws_xml.h"
+#include "jsonobj.h"
 
 #define SKEW_LIMIT 60 /* seconds of clock difference worth mentioning */
 
@@ -200,20 +201,26 @@ struct envelope {
 	char request_id[80];
 };
 
+/* The n bytes at src without the white space around them, cut to fit dst. */
 static void
-copy_trimmed(char *dst, size_t dstsz, const char *src)
+copy_span_trimmed(char *dst, size_t dstsz, const char *src, size_t n)
 {
-	size_t n;
-
-	while (isspace((unsigned char)*src))
+	while (n > 0 && isspace((unsigned char)*src)) {
 		src++;
-	n = strlen(src);
+		n--;
+	}
 	while (n > 0 && isspace((unsigned char)src[n - 1]))
 		n--;
 	if (n >= dstsz)
 		n = dstsz - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+static void
+copy_trimmed(char *dst, size_t dstsz, const char *src)
+{
+	copy_span_trimmed(dst, dstsz, src, strlen(src));
 }
 
 /* "Code:http://internal...", "com.amazonaws.eks#Code" -> "Code" (botocore's
@@ -231,16 +238,7 @@ copy_code(char *dst, size_t dstsz, const char *src)
 		src = hash + 1;
 		hash = memchr(src, '#', n);
 	}
-	while (n > 0 && isspace((unsigned char)*src)) {
-		src++;
-		n--;
-	}
-	while (n > 0 && isspace((unsigned char)src[n - 1]))
-		n--;
-	if (n >= dstsz)
-		n = dstsz - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	copy_span_trimmed(dst, dstsz, src, n);
 }
 
 static void
@@ -282,16 +280,6 @@ read_xml(const struct buf *body, struct envelope *env)
 	xmlFreeDoc(doc);
 }
 
-static const char *
-json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* {"message": "...", "__type": "...", "code": "..."}: any one makes it AWS's. */
 static void
 read_json(const struct buf *body, struct envelope *env)
@@ -305,12 +293,12 @@ read_json(const struct buf *body, struct envelope *env)
 	o = json_tokener_parse_ex(tok, body->data, (int)body->len);
 	if (o != NULL && json_tokener_get_error(tok) == json_tokener_success &&
 	    json_object_is_type(o, json_type_object)) {
-		if ((s = json_str(o, "message")) != NULL || (s = json_str(o, "Message")) != NULL) {
+		if ((s = jsonobj_str(o, "message")) != NULL || (s = jsonobj_str(o, "Message")) != NULL) {
 			env->aws = true;
 			copy_trimmed(env->message, sizeof(env->message), s);
 		}
-		if ((s = json_str(o, "__type")) != NULL || (s = json_str(o, "code")) != NULL ||
-		    (s = json_str(o, "Code")) != NULL) {
+		if ((s = jsonobj_str(o, "__type")) != NULL || (s = jsonobj_str(o, "code")) != NULL ||
+		    (s = jsonobj_str(o, "Code")) != NULL) {
 			env->aws = true;
 			if (env->code[0] == '\0')
 				copy_code(env->code, sizeof(env->code), s);

@@ -431,16 +431,6 @@ check_client_ids(const char *const *c, size_t n, struct irsa_error *err)
 
 /* --- building requests -------------------------------------------------------- */
 
-/* Turns a failed add into an error and leaves op empty. */
-static int
-finish(struct aws_op *op, struct irsa_error *err)
-{
-	if (!op->failed)
-		return 0;
-	aws_op_release(op);
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory building the %s request", op->name);
-}
-
 static void
 add_opt(struct aws_op *op, const char *name, const char *value)
 {
@@ -492,7 +482,7 @@ aws_iam_op_list_roles(struct aws_op *op, const char *path_prefix, const char *ma
 	add_opt(op, "PathPrefix", path_prefix);
 	add_opt(op, "Marker", marker);
 	add_max_items(op, max_items);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 /* The calls that take a role name and nothing else. */
@@ -504,7 +494,7 @@ role_op(struct aws_op *op, const char *name, bool idempotent, const char *role_n
 	if (aws_iam_check_role_name(role_name, err) != 0)
 		return -1;
 	aws_op_add(op, "RoleName", role_name);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -549,7 +539,7 @@ aws_iam_op_create_role(struct aws_op *op, const struct aws_iam_create_role *in, 
 		aws_op_add_int(op, "MaxSessionDuration", in->max_session_duration);
 	add_opt(op, "PermissionsBoundary", in->permissions_boundary_arn);
 	add_tags(op, in->tags, in->n_tags);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -561,7 +551,7 @@ aws_iam_op_update_assume_role_policy(struct aws_op *op, const char *role_name, c
 		return -1;
 	aws_op_add(op, "RoleName", role_name);
 	aws_op_add(op, "PolicyDocument", policy_document);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -575,7 +565,7 @@ aws_iam_op_tag_role(struct aws_op *op, const char *role_name, const struct aws_t
 		return irsa_error_set(err, IRSA_ERR_INVALID_INPUT, "no tags given for role %s", role_name);
 	aws_op_add(op, "RoleName", role_name);
 	add_tags(op, tags, n_tags);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 static int
@@ -587,7 +577,7 @@ role_policy_arn_op(struct aws_op *op, const char *name, const char *role_name, c
 		return -1;
 	aws_op_add(op, "RoleName", role_name);
 	aws_op_add(op, "PolicyArn", policy_arn);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -615,7 +605,7 @@ aws_iam_op_list_attached_role_policies(struct aws_op *op, const char *role_name,
 	add_opt(op, "PathPrefix", path_prefix);
 	add_opt(op, "Marker", marker);
 	add_max_items(op, max_items);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -629,7 +619,7 @@ aws_iam_op_list_role_policies(struct aws_op *op, const char *role_name, const ch
 	aws_op_add(op, "RoleName", role_name);
 	add_opt(op, "Marker", marker);
 	add_max_items(op, max_items);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -640,7 +630,7 @@ aws_iam_op_get_role_policy(struct aws_op *op, const char *role_name, const char 
 		return -1;
 	aws_op_add(op, "RoleName", role_name);
 	aws_op_add(op, "PolicyName", policy_name);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -667,7 +657,7 @@ aws_iam_op_list_policies(struct aws_op *op, const struct aws_iam_list_policies *
 	add_opt(op, "PolicyUsageFilter", in->usage_filter);
 	add_opt(op, "Marker", in->marker);
 	add_max_items(op, in->max_items);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -677,7 +667,7 @@ aws_iam_op_get_policy(struct aws_op *op, const char *policy_arn, struct irsa_err
 	if (check_arn(policy_arn, "policy ARN", err) != 0)
 		return -1;
 	aws_op_add(op, "PolicyArn", policy_arn);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 /* v[1-9][0-9]*(\.[A-Za-z0-9-]*)? */
@@ -708,14 +698,14 @@ aws_iam_op_get_policy_version(struct aws_op *op, const char *policy_arn, const c
 		return -1;
 	aws_op_add(op, "PolicyArn", policy_arn);
 	aws_op_add(op, "VersionId", version_id);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
 aws_iam_op_list_oidc_providers(struct aws_op *op, struct irsa_error *err)
 {
 	aws_op_init(op, AWS_SERVICE_IAM, "ListOpenIDConnectProviders");
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 static int
@@ -733,7 +723,7 @@ aws_iam_op_get_oidc_provider(struct aws_op *op, const char *provider_arn, struct
 {
 	if (provider_op(op, "GetOpenIDConnectProvider", provider_arn, err) != 0)
 		return -1;
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -750,7 +740,7 @@ aws_iam_op_create_oidc_provider(struct aws_op *op, const char *url, const char *
 	add_list(op, "ClientIDList", client_ids, n_client_ids);
 	add_list(op, "ThumbprintList", thumbprints, n_thumbprints);
 	add_tags(op, tags, n_tags);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -758,7 +748,7 @@ aws_iam_op_delete_oidc_provider(struct aws_op *op, const char *provider_arn, str
 {
 	if (provider_op(op, "DeleteOpenIDConnectProvider", provider_arn, err) != 0)
 		return -1;
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -771,7 +761,7 @@ aws_iam_op_add_client_id_to_oidc_provider(struct aws_op *op, const char *provide
 		return -1;
 	}
 	aws_op_add(op, "ClientID", client_id);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -788,14 +778,14 @@ aws_iam_op_update_oidc_provider_thumbprint(struct aws_op *op, const char *provid
 		return irsa_error_set(err, IRSA_ERR_INVALID_INPUT, "no thumbprint given for %s", provider_arn);
 	}
 	add_list(op, "ThumbprintList", thumbprints, n_thumbprints);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
 aws_iam_op_get_account_summary(struct aws_op *op, struct irsa_error *err)
 {
 	aws_op_init(op, AWS_SERVICE_IAM, "GetAccountSummary");
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 /* --- parsing answers -------------------------------------------------------------- */

@@ -28,12 +28,6 @@
 #define SEMICOLON_MARK '\x02' /* a ';' inih must not take for a comment */
 #define BRACKET_MARK   '\x03' /* a leading '[' inih must not take for a header */
 
-static int
-oom(struct irsa_error *err)
-{
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory");
-}
-
 static char *
 xstrndup(const char *s, size_t n)
 {
@@ -548,7 +542,7 @@ aws_ini_load(struct aws_ini_file *f, const char *path, struct irsa_error *err)
 		return 0;
 	f->path = strdup(path);
 	if (f->path == NULL)
-		return oom(err);
+		return irsa_error_oom(err);
 	r = aws_file_read(path, &data, err);
 	if (r <= 0)
 		return r;
@@ -566,13 +560,13 @@ aws_ini_load(struct aws_ini_file *f, const char *path, struct irsa_error *err)
 		snprintf(c.err_msg, sizeof(c.err_msg), "expected \"name = value\" or a [section] header");
 	}
 	if (r == -2)
-		return oom(err);
+		return irsa_error_oom(err);
 	if (line != 0)
 		return parse_error(err, path, line, c.err_msg);
 
 	for (i = 0; i < f->n_sec; i++) {
 		if (section_add_defaults(&f->sec[i], &f->defaults) != 0)
-			return oom(err);
+			return irsa_error_oom(err);
 		for (j = 0; j < f->sec[i].n_kv; j++) {
 			struct aws_ini_kv *kv = &f->sec[i].kv[j];
 
@@ -580,7 +574,7 @@ aws_ini_load(struct aws_ini_file *f, const char *path, struct irsa_error *err)
 				continue;
 			r = kv_parse_nested(kv);
 			if (r == -2)
-				return oom(err);
+				return irsa_error_oom(err);
 			if (r != 0) {
 				char msg[256];
 

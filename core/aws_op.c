@@ -31,14 +31,6 @@ aws_op_init(struct aws_op *op, enum aws_service service, const char *name)
 	op->sign = true;
 }
 
-static void
-free_secure(char *s)
-{
-	if (s != NULL)
-		buf_wipe(s, strlen(s));
-	free(s);
-}
-
 void
 aws_op_release(struct aws_op *op)
 {
@@ -47,12 +39,12 @@ aws_op_release(struct aws_op *op)
 	size_t i;
 
 	for (i = 0; i < op->n_params; i++) {
-		free_secure(op->params[i].name);
-		free_secure(op->params[i].value);
+		buf_free_secret(op->params[i].name);
+		buf_free_secret(op->params[i].value);
 	}
 	free(op->params);
 	free(op->path);
-	free_secure(op->body);
+	buf_free_secret(op->body);
 	aws_op_init(op, service, name);
 }
 
@@ -100,6 +92,15 @@ int
 aws_op_add_bool(struct aws_op *op, const char *name, bool value)
 {
 	return aws_op_add(op, name, value ? "true" : "false");
+}
+
+int
+aws_op_finish(struct aws_op *op, struct irsa_error *err)
+{
+	if (!op->failed)
+		return 0;
+	aws_op_release(op);
+	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory building the %s request", op->name);
 }
 
 const char *
@@ -156,7 +157,7 @@ aws_op_set_body(struct aws_op *op, const char *json)
 		op->failed = true;
 		return -1;
 	}
-	free_secure(op->body);
+	buf_free_secret(op->body);
 	op->body = copy;
 	return 0;
 }

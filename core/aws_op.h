@@ -76,6 +76,11 @@ int aws_op_add(struct aws_op *op, const char *name, const char *value);
 int aws_op_add_int(struct aws_op *op, const char *name, long value);
 int aws_op_add_bool(struct aws_op *op, const char *name, bool value);
 
+/* For builders, after the adds: 0 when they all succeeded; else releases op
+ * (leaving it empty) and returns -1 with err set to IRSA_ERR_INTERNAL naming
+ * the operation. */
+int aws_op_finish(struct aws_op *op, struct irsa_error *err);
+
 /* The value of the first parameter called name, or NULL. Borrowed from op. */
 const char *aws_op_param(const struct aws_op *op, const char *name);
 

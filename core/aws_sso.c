@@ -22,12 +22,6 @@
 #include "path.h"
 #include "redact.h"
 
-static int
-oom(struct irsa_error *err)
-{
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory");
-}
-
 void
 aws_sso_token_release(struct aws_sso_token *t)
 {
@@ -67,17 +61,17 @@ aws_sso_token_load(const char *profile, const char *start_url, const char *sso_s
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	dir = path_expand("~/.aws/sso/cache");
 	if (dir == NULL)
-		return oom(err);
+		return irsa_error_oom(err);
 	buf_init(&path, PATH_MAX);
 	buf_printf(&path, "%s/%s.json", dir, hex);
 	free(dir);
 	if (path.failed) {
 		buf_release(&path);
-		return oom(err);
+		return irsa_error_oom(err);
 	}
 	out->path = buf_detach(&path);
 	if (out->path == NULL)
-		return oom(err);
+		return irsa_error_oom(err);
 	r = aws_file_read(out->path, &data, err);
 	if (r < 0) {
 		aws_sso_token_release(out);
@@ -106,7 +100,7 @@ aws_sso_token_load(const char *profile, const char *start_url, const char *sso_s
 	json_object_put(root);
 	if (out->access_token == NULL) {
 		aws_sso_token_release(out);
-		return oom(err);
+		return irsa_error_oom(err);
 	}
 	if (now == 0)
 		now = time(NULL);

@@ -22,20 +22,12 @@ aws_caller_identity_release(struct aws_caller_identity *id)
 	memset(id, 0, sizeof(*id));
 }
 
-static void
-free_secret(char *s)
-{
-	if (s != NULL)
-		buf_wipe(s, strlen(s));
-	free(s);
-}
-
 void
 aws_sts_credentials_release(struct aws_sts_credentials *c)
 {
 	free(c->access_key_id);
-	free_secret(c->secret_access_key);
-	free_secret(c->session_token);
+	buf_free_secret(c->secret_access_key);
+	buf_free_secret(c->session_token);
 	free(c->assumed_role_id);
 	free(c->assumed_role_arn);
 	free(c->source_identity);
@@ -87,20 +79,11 @@ check_common(const char *role_arn, const char *session_name, long duration, cons
 	return 0;
 }
 
-static int
-finish(struct aws_op *op, struct irsa_error *err)
-{
-	if (!op->failed)
-		return 0;
-	aws_op_release(op);
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory building the %s request", op->name);
-}
-
 int
 aws_sts_op_get_caller_identity(struct aws_op *op, struct irsa_error *err)
 {
 	aws_op_init(op, AWS_SERVICE_STS, "GetCallerIdentity");
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -131,7 +114,7 @@ aws_sts_op_assume_role(struct aws_op *op, const struct aws_sts_assume_role *in, 
 		aws_op_add(op, "SerialNumber", in->serial_number);
 		aws_op_add(op, "TokenCode", in->token_code);
 	}
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 int
@@ -161,7 +144,7 @@ aws_sts_op_assume_role_with_web_identity(struct aws_op *op, const struct aws_sts
 		aws_op_add(op, "Policy", in->policy);
 	if (in->duration_seconds != 0)
 		aws_op_add_int(op, "DurationSeconds", in->duration_seconds);
-	return finish(op, err);
+	return aws_op_finish(op, err);
 }
 
 /* --- answers ------------------------------------------------------------------- */

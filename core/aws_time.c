@@ -1,5 +1,6 @@
-/* core/aws_time.c - the ISO 8601 date-times AWS writes, to time_t. Pure: no
- * time zone database, no locale. */
+/* core/aws_time.c - the ISO 8601 date-times AWS writes (JSON, XML, the SSO
+ * cache, the environment), to time_t: the one parser of them in core. Pure:
+ * no time zone database, no locale. */
 #include "config.h"
 
 #include "aws_time.h"
@@ -16,7 +17,11 @@ aws_parse_time(const char *s, time_t *out)
 	int off = 0;
 
 	memset(&tm, 0, sizeof(tm));
-	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* RFC 3339 allows a 't' or a space between date and time as well */
+	p = strptime(s, "%Y-%m-%d", &tm);
+	if (p == NULL || (*p != 'T' && *p != 't' && *p != ' '))
+		return -1;
+	p = strptime(p + 1, "%H:%M:%S", &tm);
 	if (p == NULL)
 		return -1;
 	if (*p == '.')

@@ -14,6 +14,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
+#include "aws_time.h"
+
 #define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
@@ -149,66 +151,6 @@ aws_xml_child_text(const xmlNode *parent, const char *name, bool *oom)
 	return aws_xml_text(aws_xml_child(parent, name), oom);
 }
 
-static int
-digits(const char **p, int n)
-{
-	int v = 0;
-
-	while (n-- > 0) {
-		if (!isdigit((unsigned char)**p))
-			return -1;
-		v = v * 10 + (**p - '0');
-		(*p)++;
-	}
-	return v;
-}
-
-int
-aws_iso8601_parse(const char *s, time_t *out)
-{
-	struct tm tm;
-	const char *p = s;
-	int off = 0, sign, oh, om;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || (tm.tm_year = digits(&p, 4)) < 0 || *p++ != '-' || (tm.tm_mon = digits(&p, 2)) < 1 ||
-	    *p++ != '-' || (tm.tm_mday = digits(&p, 2)) < 1 || (*p != 'T' && *p != 't' && *p != ' '))
-		return -1;
-	p++;
-	if ((tm.tm_hour = digits(&p, 2)) < 0 || *p++ != ':' || (tm.tm_min = digits(&p, 2)) < 0 || *p++ != ':' ||
-	    (tm.tm_sec = digits(&p, 2)) < 0)
-		return -1;
-	if (tm.tm_mon > 12 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if ((oh = digits(&p, 2)) < 0)
-			return -1;
-		if (*p == ':')
-			p++;
-		if ((om = digits(&p, 2)) < 0)
-			return -1;
-		off = sign * (oh * 3600 + om * 60);
-	} else {
-		return -1;
-	}
-	if (*p != '\0')
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm) - off;
-	return 0;
-}
-
 xmlNode *
 aws_xml_query_result(xmlDoc *doc, const char *op, bool has_result, struct irsa_error *err)
 {
@@ -313,7 +255,7 @@ aws_xml_time(const xmlNode *parent, const char *name, bool required, time_t *out
 	t = child_text(parent, name, required, &missing, what, err);
 	if (t == NULL)
 		return missing && !required ? 0 : -1;
-	if (aws_iso8601_parse(t, out) != 0) {
+	if (aws_parse_time(t, out) != 0) {
 		irsa_error_set(err, IRSA_ERR_PARSE, "%s has a <%s> that is not a date: \"%.40s\"", what, name, t);
 		free(t);
 		return -1;

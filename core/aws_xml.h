@@ -1,6 +1,6 @@
 /* core/aws_xml.h - the little of libxml2 the Query API (IAM, STS) needs:
  * parse an answer safely, find elements by local name whatever their
- * namespace, read their text, walk <member> lists, read ISO 8601 dates.
+ * namespace, read their text, walk <member> lists, read ISO 8601 dates (aws_time.h).
  *
  * Parsing never touches the network (XML_PARSE_NONET), never loads a DTD
  * and never expands entities; a document that declares a DTD is refused
@@ -69,10 +69,5 @@ int aws_xml_long(const xmlNode *parent, const char *name, bool required, long *o
 int aws_xml_bool(const xmlNode *parent, const char *name, bool *out, const char *what, struct irsa_error *err);
 int aws_xml_time(const xmlNode *parent, const char *name, bool required, time_t *out, const char *what,
                  struct irsa_error *err);
-
-/* Parses an ISO 8601 UTC timestamp as AWS writes them: "2019-09-12T19:23:36Z",
- * with optional fractional seconds and a "Z", "+00:00" or "+hh:mm" offset.
- * Returns 0 and sets *out, or -1 when s is not such a date. */
-int aws_iso8601_parse(const char *s, time_t *out);
 
 #endif

@@ -58,6 +58,12 @@ irsa_error_set(struct irsa_error *err, enum irsa_err kind, const char *fmt, ...)
 }
 
 int
+irsa_error_oom(struct irsa_error *err)
+{
+	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory");
+}
+
+int
 irsa_error_hint(struct irsa_error *err, const char *fmt, ...)
 {
 	va_list ap;

@@ -44,6 +44,9 @@ void irsa_error_clear(struct irsa_error *err);
 int irsa_error_set(struct irsa_error *err, enum irsa_err kind, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory"). Returns -1. */
+int irsa_error_oom(struct irsa_error *err);
+
 /* Sets the hint (what to do). Returns -1. */
 int irsa_error_hint(struct irsa_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -97,15 +97,6 @@ rng_next(uint64_t *state)
 }
 
 static void
-free_secret(char *s)
-{
-	if (s != NULL) {
-		buf_wipe(s, strlen(s));
-		free(s);
-	}
-}
-
-static void
 slist_free_secure(struct curl_slist *list)
 {
 	struct curl_slist *l;
@@ -148,7 +139,7 @@ headers_add_n(struct http_headers *h, const char *name, size_t name_len, const c
 	v = dup_n(value, value_len);
 	if (n == NULL || v == NULL) {
 		free(n);
-		free_secret(v);
+		buf_free_secret(v);
 		return -1;
 	}
 	h->v[h->n].name = n;
@@ -171,7 +162,7 @@ http_headers_remove(struct http_headers *h, const char *name)
 	for (i = 0; i < h->n; i++) {
 		if (strcasecmp(h->v[i].name, name) == 0) {
 			free(h->v[i].name);
-			free_secret(h->v[i].value);
+			buf_free_secret(h->v[i].value);
 			continue;
 		}
 		h->v[kept++] = h->v[i];
@@ -216,7 +207,7 @@ http_headers_release(struct http_headers *h)
 
 	for (i = 0; i < h->n; i++) {
 		free(h->v[i].name);
-		free_secret(h->v[i].value);
+		buf_free_secret(h->v[i].value);
 	}
 	free(h->v);
 	h->v = NULL;
@@ -267,7 +258,7 @@ http_request_set_url(struct http_request *req, const char *url, struct irsa_erro
 	copy = strdup(url);
 	if (copy == NULL)
 		return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory copying a URL");
-	free_secret(req->url);
+	buf_free_secret(req->url);
 	req->url = copy;
 	return 0;
 }
@@ -293,7 +284,7 @@ http_request_set_body(struct http_request *req, const void *data, size_t len, st
 void
 http_request_release(struct http_request *req)
 {
-	free_secret(req->url);
+	buf_free_secret(req->url);
 	req->url = NULL;
 	http_headers_release(&req->headers);
 	if (req->body != NULL)
@@ -831,7 +822,7 @@ call_cleanup(struct call_state *s)
 	s->headers = NULL;
 	curl_slist_free_all(s->connect_to);
 	s->connect_to = NULL;
-	free_secret(s->url);
+	buf_free_secret(s->url);
 	s->url = NULL;
 }
 

@@ -10,4 +10,11 @@
  * member is absent or not a string. Borrowed from o. */
 const char *jsonobj_str(struct json_object *o, const char *key);
 
+/* The object member key of o; NULL as for jsonobj_str(). Borrowed from o. */
+struct json_object *jsonobj_obj(struct json_object *o, const char *key);
+
+/* The number member key of o (an integer or a double); NULL as for
+ * jsonobj_str(). Borrowed from o. */
+struct json_object *jsonobj_num(struct json_object *o, const char *key);
+
 #endif

@@ -260,8 +260,7 @@ credential_parse(const struct kube_target *t, const char *text, struct kube_cred
 	}
 	version = jsonobj_str(root, "apiVersion");
 	kind = jsonobj_str(root, "kind");
-	if (!json_object_object_get_ex(root, "status", &status) || !json_object_is_type(status, json_type_object))
-		status = NULL;
+	status = jsonobj_obj(root, "status");
 	token = jsonobj_str(status, "token");
 	cert = jsonobj_str(status, "clientCertificateData");
 	key = jsonobj_str(status, "clientKeyData");

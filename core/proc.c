@@ -168,6 +168,7 @@ proc_run(const struct proc_spec *spec, struct proc_result *res, struct irsa_erro
 			close(err_pipe[i]);
 	}
 	if (r != 0) {
+		res->start_errno = r;
 		if (r == ENOENT)
 			return irsa_error_set(err, IRSA_ERR_NOT_FOUND, "executable %s not found", spec->argv[0]);
 		return irsa_error_set(err, IRSA_ERR_IO, "cannot run %s: %s", spec->argv[0], strerror(r));

@@ -1,10 +1,11 @@
 /* core/proc.h - running a helper program the user configured (a kubeconfig
- * exec plugin, later others) safely from a threaded program: posix_spawnp
- * with an argv (no shell), an environment of the caller's choosing, stdin
- * from /dev/null, its output collected through pipes under a cap, its error
- * output kept for messages, a deadline after which it and what it started
- * are killed. Builds no messages about what the helper is for: the caller
- * knows that and says it. */
+ * exec plugin, an AWS credential_process) safely from a threaded program:
+ * posix_spawnp with an argv (no shell), an environment of the caller's
+ * choosing, stdin from /dev/null, its output collected through pipes under a
+ * cap, its error output kept for messages, a deadline after which it and
+ * what it started are killed, and a bounded wait for its exit once it has
+ * closed its output. Builds no messages about what the helper is for: the
+ * caller knows that and says it. */
 #ifndef IRSA_PROC_H
 #define IRSA_PROC_H
 
@@ -39,13 +40,14 @@ struct proc_result {
 	struct buf out;           /* its output, up to the cap */
 	struct buf err;           /* its error output, up to PROC_ERR_KEEP bytes */
 	char first_err_line[256]; /* the first non-blank line of err, trimmed; "" if none */
+	int start_errno;          /* when proc_run() returned -1: why it could not start */
 };
 
 /* Runs spec. Returns 0 once the program was started and has ended (res says
  * how; the caller releases res), or -1 when it could not be started: err is
  * set to IRSA_ERR_NOT_FOUND when the program does not exist (not on PATH,
  * or no such file), else IRSA_ERR_IO, with a message naming argv[0] that the
- * caller may prefix; res is then empty. */
+ * caller may prefix or replace; res is then empty but for start_errno. */
 int proc_run(const struct proc_spec *spec, struct proc_result *res, struct irsa_error *err);
 
 /* Wipes and frees what res holds. */

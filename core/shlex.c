@@ -12,12 +12,6 @@
 
 #include "buf.h"
 
-static int
-oom(struct irsa_error *err)
-{
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory");
-}
-
 int
 shlex_split(const char *s, char ***argv, size_t *argc, struct irsa_error *err)
 {
@@ -75,13 +69,13 @@ shlex_split(const char *s, char ***argv, size_t *argc, struct irsa_error *err)
 			char **nv = realloc(v, (n + 2) * sizeof(*v));
 
 			if (nv == NULL) {
-				oom(err);
+				irsa_error_oom(err);
 				goto fail;
 			}
 			v = nv;
 			v[n] = word.failed ? NULL : buf_detach(&word);
 			if (v[n] == NULL) {
-				oom(err);
+				irsa_error_oom(err);
 				goto fail;
 			}
 			v[++n] = NULL;
@@ -93,7 +87,7 @@ shlex_split(const char *s, char ***argv, size_t *argc, struct irsa_error *err)
 	}
 	buf_release(&word);
 	if (v == NULL && (v = calloc(1, sizeof(*v))) == NULL)
-		return oom(err);
+		return irsa_error_oom(err);
 	*argv = v;
 	*argc = n;
 	return 0;

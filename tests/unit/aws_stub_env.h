@@ -92,13 +92,6 @@ stub_teardown(void **state)
 	return 0;
 }
 
-static inline void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL || strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack ? haystack : "(null)", needle);
-}
-
 /* The access key id a request was signed with ("" when unsigned). */
 static inline void
 seen_akid(const struct http_stub_seen *s, char *out, size_t outsz)

@@ -98,7 +98,8 @@ test_query_request_on_the_wire(void **state)
 	seen_akid(s, akid, sizeof(akid));
 	assert_string_equal(akid, "AKIDCLIENTTEST");
 	v = http_stub_header(s->head, "Authorization");
-	assert_contains(v, "/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=");
+	aws_test_assert_contains(v,
+	                         "/eu-west-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=");
 	free(v);
 	assert_true(http_stub_has_header(s->head, "X-Amz-Date"));
 	assert_false(http_stub_has_header(s->head, "X-Amz-Security-Token"));
@@ -150,7 +151,7 @@ test_rest_json_and_endpoint_path(void **state)
 	assert_false(http_stub_has_header(s->head, "Content-Type"));
 	assert_int_equal(s->body_len, 0);
 	v = http_stub_header(s->head, "Authorization");
-	assert_contains(v, "/eu-west-1/eks/aws4_request, SignedHeaders=host;x-amz-date,");
+	aws_test_assert_contains(v, "/eu-west-1/eks/aws4_request, SignedHeaders=host;x-amz-date,");
 	free(v);
 
 	s = &e->srv->seen[1];
@@ -166,7 +167,7 @@ test_rest_json_and_endpoint_path(void **state)
 	assert_string_equal(s->target, "/prefix/");
 	assert_string_equal(s->body, "Action=GetRole&Version=2010-05-08&RoleName=r");
 	v = http_stub_header(s->head, "Authorization");
-	assert_contains(v, "/eu-west-1/iam/aws4_request");
+	aws_test_assert_contains(v, "/eu-west-1/iam/aws4_request");
 	free(v);
 	aws_client_free(c);
 	redact_reset();
@@ -193,7 +194,7 @@ test_throttling_retried_and_resigned(void **state)
 	assert_int_equal(aws_client_call(c, &op, &resp, &err), 0);
 	assert_int_equal(resp.status, 200);
 	assert_int_equal(resp.attempts, 2);
-	assert_contains(buf_cstr(&resp.body), "<RoleName>r</RoleName>");
+	aws_test_assert_contains(buf_cstr(&resp.body), "<RoleName>r</RoleName>");
 	http_response_release(&resp);
 	assert_int_equal(http_stub_seen_count(e->srv), 2);
 	for (i = 0; i < 2; i++) {
@@ -245,8 +246,8 @@ test_signature_mismatch_clock_skew(void **state)
 	assert_int_equal(err.http_status, 403);
 	assert_string_equal(err.code, "SignatureDoesNotMatch");
 	assert_string_equal(err.request_id, "req-SignatureDoesNotMatch");
-	assert_contains(err.hint, "clock");
-	assert_contains(err.hint, "ahead");
+	aws_test_assert_contains(err.hint, "clock");
+	aws_test_assert_contains(err.hint, "ahead");
 	assert_int_equal(http_stub_seen_count(e->srv), 1); /* not retried */
 	aws_client_free(c);
 	redact_reset();
@@ -285,7 +286,7 @@ test_expired_token_names_source(void **state)
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
 	assert_string_equal(err.code, "ExpiredToken");
 	snprintf(text, sizeof(text), "%s %s", err.message, err.hint);
-	assert_contains(text, "profile dev in ~/credentials");
+	aws_test_assert_contains(text, "profile dev in ~/credentials");
 	/* the session token went out, and never into the message */
 	assert_true(http_stub_has_header(e->srv->seen[0].head, "X-Amz-Security-Token"));
 	assert_null(strstr(text, "file-session-token"));
@@ -328,7 +329,7 @@ test_call_many(void **state)
 	for (i = 0; i < 12; i++) {
 		seen_akid(&e->srv->seen[i], akid, sizeof(akid));
 		assert_string_equal(akid, "AKIDCLIENTTEST");
-		assert_contains(e->srv->seen[i].body, "RoleName=role-");
+		aws_test_assert_contains(e->srv->seen[i].body, "RoleName=role-");
 	}
 	aws_client_free(c);
 	redact_reset();
@@ -397,7 +398,7 @@ test_no_region_or_credentials(void **state)
 	c = aws_client_new(NULL, &err);
 	assert_null(c);
 	assert_int_equal(err.kind, IRSA_ERR_INVALID_INPUT);
-	assert_contains(err.message, "region");
+	aws_test_assert_contains(err.message, "region");
 
 	setenv("AWS_REGION", "eu-west-1", 1);
 	unsetenv("AWS_ACCESS_KEY_ID");

@@ -126,9 +126,9 @@ test_process_and_mfa_errors(void **state)
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
-	assert_contains(err.message, "profile \"dev\"");
-	assert_contains(err.message, "exited with 1");
-	assert_contains(err.message, "token expired, log in again");
+	aws_test_assert_contains(err.message, "profile \"dev\"");
+	aws_test_assert_contains(err.message, "exited with 1");
+	aws_test_assert_contains(err.message, "token expired, log in again");
 	assert_null(c.access_key_id);
 	aws_creds_free(p);
 
@@ -138,8 +138,8 @@ test_process_and_mfa_errors(void **state)
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
-	assert_contains(err.message, "profile \"mfa\" needs an MFA code");
-	assert_contains(err.message, "cannot prompt");
+	aws_test_assert_contains(err.message, "profile \"mfa\" needs an MFA code");
+	aws_test_assert_contains(err.message, "cannot prompt");
 	assert_int_equal(http_stub_seen_count(e->srv), 0);
 	aws_creds_free(p);
 	aws_config_free(cfg);
@@ -234,7 +234,7 @@ test_container_relative_uri_token_file(void **state)
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_IO);
-	assert_contains(err.message, path);
+	aws_test_assert_contains(err.message, path);
 	assert_int_equal(http_stub_seen_count(e->srv), 2);
 	aws_creds_free(p);
 	aws_config_free(cfg);
@@ -265,21 +265,21 @@ test_container_errors(void **state)
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_PARSE);
-	assert_contains(err.message, "container credentials endpoint");
-	assert_contains(err.message, url);
-	assert_contains(err.message, "not a JSON object");
+	aws_test_assert_contains(err.message, "container credentials endpoint");
+	aws_test_assert_contains(err.message, url);
+	aws_test_assert_contains(err.message, "not a JSON object");
 
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_PARSE);
-	assert_contains(err.message, "without Token");
+	aws_test_assert_contains(err.message, "without Token");
 
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
 	assert_int_equal(err.http_status, 403);
-	assert_contains(err.message, "HTTP 403");
-	assert_contains(err.hint, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	aws_test_assert_contains(err.message, "HTTP 403");
+	aws_test_assert_contains(err.hint, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
 	assert_null(c.access_key_id);
 	aws_creds_free(p);
 	aws_config_free(cfg);
@@ -383,8 +383,8 @@ test_imds_v1_fallback_and_refusal(void **state)
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
-	assert_contains(err.message, "refused a session token");
-	assert_contains(err.hint, "IMDSv1 is disabled");
+	aws_test_assert_contains(err.message, "refused a session token");
+	aws_test_assert_contains(err.hint, "IMDSv1 is disabled");
 	assert_int_equal(http_stub_seen_count(e->srv), 4);
 	aws_creds_free(p);
 	aws_config_free(cfg);
@@ -394,7 +394,7 @@ test_imds_v1_fallback_and_refusal(void **state)
 	p = provider(e, &cfg, "default", &err);
 	assert_non_null(p);
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
-	assert_contains(err.message, "lists no IAM role");
+	aws_test_assert_contains(err.message, "lists no IAM role");
 	aws_creds_free(p);
 	aws_config_free(cfg);
 	redact_reset();
@@ -411,7 +411,7 @@ test_imds_disabled(void **state)
 	assert_null(provider(e, &cfg, "default", &err));
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
-	assert_contains(err.message, "no AWS credentials found");
+	aws_test_assert_contains(err.message, "no AWS credentials found");
 	assert_int_equal(http_stub_seen_count(e->srv), 0);
 	aws_config_free(cfg);
 }
@@ -472,7 +472,7 @@ test_sso_portal(void **state)
 	assert_int_equal(aws_creds_get(p, &c, &err), -1);
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
-	assert_contains(err.message, "profile \"sso\"");
+	aws_test_assert_contains(err.message, "profile \"sso\"");
 	assert_string_equal(err.hint, "Run: aws sso login --profile sso");
 	aws_creds_free(p);
 	aws_config_free(cfg);
@@ -508,8 +508,8 @@ test_web_identity(void **state)
 	setenv("AWS_ENDPOINT_URL_STS", e->url, 1);
 	p = provider(e, &cfg, "default", &err);
 	assert_non_null(p);
-	assert_contains(aws_creds_source(p), "web identity token");
-	assert_contains(aws_creds_source(p), "arn:aws:iam::111122223333:role/pod-role");
+	aws_test_assert_contains(aws_creds_source(p), "web identity token");
+	aws_test_assert_contains(aws_creds_source(p), "arn:aws:iam::111122223333:role/pod-role");
 	get_ok(p, &c);
 	assert_string_equal(c.access_key_id, "ASIAWEB");
 	assert_string_equal(c.session_token, "web-session-token");
@@ -520,10 +520,11 @@ test_web_identity(void **state)
 	s = &e->srv->seen[0];
 	assert_string_equal(s->method, "POST");
 	assert_string_equal(s->target, "/");
-	assert_contains(s->body, "Action=AssumeRoleWithWebIdentity");
-	assert_contains(s->body, "RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fpod-role");
-	assert_contains(s->body, "RoleSessionName=botocore-session-1900000000");
-	assert_contains(s->body, "WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJl");
+	aws_test_assert_contains(s->body, "Action=AssumeRoleWithWebIdentity");
+	aws_test_assert_contains(s->body, "RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fpod-role");
+	aws_test_assert_contains(s->body, "RoleSessionName=botocore-session-1900000000");
+	aws_test_assert_contains(s->body,
+	                         "WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJl");
 	assert_null(strstr(s->body, "%0A"));
 	/* unsigned, as botocore sends it */
 	assert_false(http_stub_has_header(s->head, "Authorization"));
@@ -576,9 +577,9 @@ test_assume_role_two_hops(void **state)
 	assert_int_equal(http_stub_seen_count(e->srv), 2);
 	seen_akid(&e->srv->seen[0], akid, sizeof(akid));
 	assert_string_equal(akid, "AKIDBASEKEYS");
-	assert_contains(e->srv->seen[0].body, "Action=AssumeRole&");
-	assert_contains(e->srv->seen[0].body, "RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fone");
-	assert_contains(e->srv->seen[0].body, "RoleSessionName=botocore-session-1900000000");
+	aws_test_assert_contains(e->srv->seen[0].body, "Action=AssumeRole&");
+	aws_test_assert_contains(e->srv->seen[0].body, "RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fone");
+	aws_test_assert_contains(e->srv->seen[0].body, "RoleSessionName=botocore-session-1900000000");
 	assert_false(http_stub_has_header(e->srv->seen[0].head, "X-Amz-Security-Token"));
 
 	seen_akid(&e->srv->seen[1], akid, sizeof(akid));
@@ -587,11 +588,11 @@ test_assume_role_two_hops(void **state)
 	assert_string_equal(v, "hop-one-token");
 	free(v);
 	v = http_stub_header(e->srv->seen[1].head, "Authorization");
-	assert_contains(v, "/eu-west-1/sts/aws4_request");
+	aws_test_assert_contains(v, "/eu-west-1/sts/aws4_request");
 	free(v);
-	assert_contains(e->srv->seen[1].body, "RoleSessionName=me");
-	assert_contains(e->srv->seen[1].body, "ExternalId=ext-42");
-	assert_contains(e->srv->seen[1].body, "DurationSeconds=1800");
+	aws_test_assert_contains(e->srv->seen[1].body, "RoleSessionName=me");
+	aws_test_assert_contains(e->srv->seen[1].body, "ExternalId=ext-42");
+	aws_test_assert_contains(e->srv->seen[1].body, "DurationSeconds=1800");
 	aws_creds_free(p);
 	aws_config_free(cfg);
 	redact_reset();
@@ -626,8 +627,8 @@ test_assume_role_denied(void **state)
 	print_message("# %s | %s\n", err.message, err.hint);
 	assert_int_equal(err.kind, IRSA_ERR_DENIED);
 	assert_string_equal(err.code, "AccessDenied");
-	assert_contains(err.message, "profile \"mid\"");
-	assert_contains(err.message, "not authorized");
+	aws_test_assert_contains(err.message, "profile \"mid\"");
+	aws_test_assert_contains(err.message, "not authorized");
 	aws_creds_free(p);
 	aws_config_free(cfg);
 	redact_reset();

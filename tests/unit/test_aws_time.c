@@ -30,7 +30,17 @@ test_parse_time(void **state)
 	assert_int_equal(t, 1893456000);
 	assert_int_equal(aws_parse_time("2030-01-01T00:00:00UTC", &t), 0);
 	assert_int_equal(t, 1893456000);
+	/* what IAM, STS and EKS answers carry; RFC 3339's other separators */
+	assert_int_equal(aws_parse_time("2029-12-31T23:00:00.000-01:00", &t), 0);
+	assert_int_equal(t, 1893456000);
+	assert_int_equal(aws_parse_time("2030-01-01t00:00:00Z", &t), 0);
+	assert_int_equal(t, 1893456000);
+	assert_int_equal(aws_parse_time("2030-01-01 00:00:00+00:00", &t), 0);
+	assert_int_equal(t, 1893456000);
+	assert_int_equal(aws_parse_time("2030-01-01T00:00:00", &t), 0);
+	assert_int_equal(t, 1893456000);
 	assert_int_equal(aws_parse_time("2030-01-01", &t), -1);
+	assert_int_equal(aws_parse_time("2030-01-01X00:00:00Z", &t), -1);
 	assert_int_equal(aws_parse_time("2030-01-01T00:00:00Zjunk", &t), -1);
 }
 

@@ -43,12 +43,6 @@
 	"  context: {cluster: c, user: u}\n"                                                                           \
 	"current-context: ctx\n"
 
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	aws_test_assert_contains(haystack, needle);
-}
-
 /* Sets KUBECONFIG to the given files of the test directory, ':'-joined. */
 static void
 set_kubeconfig(const struct kube_test_env *t, const char *const *names, size_t n)
@@ -90,12 +84,12 @@ test_no_config(void **state)
 	assert_int_equal(kubeconfig_resolve(cfg, NULL, &target, &err), -1);
 	assert_null(target);
 	assert_int_equal(err.kind, IRSA_ERR_NOT_FOUND);
-	assert_contains(err.message, "there is no context in ");
-	assert_contains(err.message, "/.kube/config (which does not exist)");
-	assert_contains(err.hint, "aws eks update-kubeconfig --name CLUSTER");
-	assert_contains(err.hint, "--kubeconfig");
+	aws_test_assert_contains(err.message, "there is no context in ");
+	aws_test_assert_contains(err.message, "/.kube/config (which does not exist)");
+	aws_test_assert_contains(err.hint, "aws eks update-kubeconfig --name CLUSTER");
+	aws_test_assert_contains(err.hint, "--kubeconfig");
 	assert_int_equal(kubeconfig_resolve(cfg, "prod", &target, &err), -1);
-	assert_contains(err.message, "context \"prod\" not found: there is no context");
+	aws_test_assert_contains(err.message, "context \"prod\" not found: there is no context");
 	kubeconfig_free(cfg);
 
 	/* an empty KUBECONFIG is as if unset */
@@ -108,8 +102,8 @@ test_no_config(void **state)
 	setenv("KUBECONFIG", "/nonexistent/one:/nonexistent/two", 1);
 	cfg = kube_test_load(NULL);
 	assert_int_equal(kubeconfig_resolve(cfg, NULL, &target, &err), -1);
-	assert_contains(err.message,
-	                "there is no context in /nonexistent/one and /nonexistent/two (which do not exist)");
+	aws_test_assert_contains(err.message,
+	                         "there is no context in /nonexistent/one and /nonexistent/two (which do not exist)");
 	kubeconfig_free(cfg);
 }
 
@@ -149,14 +143,14 @@ test_explicit_file(void **state)
 	assert_int_equal(kubeconfig_load(path, &cfg, &err), -1);
 	assert_null(cfg);
 	assert_int_equal(err.kind, IRSA_ERR_IO);
-	assert_contains(err.message, "the kubeconfig ");
-	assert_contains(err.message, "/missing does not exist");
-	assert_contains(err.hint, "--kubeconfig");
+	aws_test_assert_contains(err.message, "the kubeconfig ");
+	aws_test_assert_contains(err.message, "/missing does not exist");
+	aws_test_assert_contains(err.hint, "--kubeconfig");
 
 	/* a directory is an error, not a missing file */
 	assert_int_equal(kubeconfig_load(t->dir, &cfg, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_IO);
-	assert_contains(err.message, "Is a directory");
+	aws_test_assert_contains(err.message, "Is a directory");
 }
 
 /* --- merging ------------------------------------------------------------------ */
@@ -237,7 +231,7 @@ test_merge_first_wins(void **state)
 	assert_null(info.namespace);
 	assert_string_equal(info.server, "https://first.example");
 	assert_int_equal(info.auth, KUBE_AUTH_TOKEN);
-	assert_contains(info.file, "/first");
+	aws_test_assert_contains(info.file, "/first");
 	assert_int_equal(kubeconfig_context(cfg, 3, &info), -1);
 
 	/* the cluster and user of the first file, not a deep merge with the second's */
@@ -432,7 +426,7 @@ test_resolve_cluster_fields(void **state)
 	assert_string_equal(target->exec_cluster_config,
 	                    "{\"audience\":\"https://a/b\",\"n\":3,\"on\":true,\"list\":[\"x\",\"1\",2.5,null]}");
 	assert_int_equal(target->auth, KUBE_AUTH_TOKEN);
-	assert_contains(target->file, "/kubeconfig");
+	aws_test_assert_contains(target->file, "/kubeconfig");
 	kube_target_free(target);
 	kubeconfig_free(cfg);
 
@@ -653,8 +647,8 @@ test_load_errors(void **state)
 		assert_null(cfg);
 		if (err.kind != load_cases[i].kind)
 			fail_msg("case %zu: kind %s: %s", i, irsa_err_name(err.kind), err.message);
-		assert_contains(err.message, path);
-		assert_contains(err.message, load_cases[i].message);
+		aws_test_assert_contains(err.message, path);
+		aws_test_assert_contains(err.message, load_cases[i].message);
 		assert_true(err.hint[0] != '\0');
 	}
 }
@@ -786,9 +780,9 @@ test_resolve_errors(void **state)
 		if (err.kind != c->kind)
 			fail_msg("case %zu: kind %s: %s", i, irsa_err_name(err.kind), err.message);
 		expand(c->message, path, t->dir, want, sizeof(want));
-		assert_contains(err.message, want);
+		aws_test_assert_contains(err.message, want);
 		if (c->hint != NULL)
-			assert_contains(err.hint, c->hint);
+			aws_test_assert_contains(err.hint, c->hint);
 		assert_true(err.hint[0] != '\0');
 		kubeconfig_free(cfg);
 	}
@@ -810,17 +804,17 @@ test_unknown_context_lists_ten(void **state)
 		                        i);
 	cfg = kube_test_load(kube_test_file(t, "kubeconfig", yaml, false, path, sizeof(path)));
 	assert_int_equal(kubeconfig_resolve(cfg, "prod", &target, &err), -1);
-	assert_contains(err.message, "context \"prod\" not found in ");
-	assert_contains(err.message, "the contexts are: ctx-00, ctx-01, ");
-	assert_contains(err.message, "ctx-09 and 3 more");
+	aws_test_assert_contains(err.message, "context \"prod\" not found in ");
+	aws_test_assert_contains(err.message, "the contexts are: ctx-00, ctx-01, ");
+	aws_test_assert_contains(err.message, "ctx-09 and 3 more");
 	assert_null(strstr(err.message, "ctx-10"));
 
 	/* no current context: the same list, and how to pick one */
 	assert_int_equal(kubeconfig_resolve(cfg, NULL, &target, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_NOT_FOUND);
-	assert_contains(err.message, "no current context is set in ");
-	assert_contains(err.message, "the contexts are: ctx-00");
-	assert_contains(err.hint, "--context NAME");
+	aws_test_assert_contains(err.message, "no current context is set in ");
+	aws_test_assert_contains(err.message, "the contexts are: ctx-00");
+	aws_test_assert_contains(err.hint, "--context NAME");
 	kubeconfig_free(cfg);
 }
 
