@@ -33,32 +33,33 @@ struct redact_rule {
 	const char *key; /* matched case-insensitively */
 	enum value_end end;
 	bool word_start; /* key must not follow a name character */
+	bool line_start; /* key must start its line (YAML), after spaces or a "- " */
 };
 
 static const struct redact_rule rules[] = {
-        {"bearer ", END_TOKEN, true},
-        {"x-amz-signature=", END_TOKEN, false},
-        {"signature=", END_TOKEN, true},
-        {"x-amz-security-token=", END_TOKEN, false},
-        {"x-amz-security-token:", END_LINE, false},
-        {"k8s-aws-v1.", END_B64URL, true},
-        {"\"token\"", END_JSON_STRING, false},
-        {"\"secretaccesskey\"", END_JSON_STRING, false},
-        {"\"sessiontoken\"", END_JSON_STRING, false},
-        {"\"accesstoken\"", END_JSON_STRING, false},
-        {"\"refreshtoken\"", END_JSON_STRING, false},
-        {"\"password\"", END_JSON_STRING, false},
-        {"\"clientkeydata\"", END_JSON_STRING, false},
-        {"\"client-key-data\"", END_JSON_STRING, false},
-        {"<secretaccesskey>", END_XML, false},
-        {"<sessiontoken>", END_XML, false},
-        {"aws_secret_access_key", END_ASSIGN_LINE, true},
-        {"aws_session_token", END_ASSIGN_LINE, true},
-        {"secretaccesskey=", END_TOKEN, true},
-        {"webidentitytoken=", END_TOKEN, true},
-        {"client-key-data:", END_LINE, true},
-        {"token:", END_LINE, true},
-        {"password:", END_LINE, true},
+        {"bearer ", END_TOKEN, true, false},
+        {"x-amz-signature=", END_TOKEN, false, false},
+        {"signature=", END_TOKEN, true, false},
+        {"x-amz-security-token=", END_TOKEN, false, false},
+        {"x-amz-security-token:", END_LINE, false, false},
+        {"k8s-aws-v1.", END_B64URL, true, false},
+        {"\"token\"", END_JSON_STRING, false, false},
+        {"\"secretaccesskey\"", END_JSON_STRING, false, false},
+        {"\"sessiontoken\"", END_JSON_STRING, false, false},
+        {"\"accesstoken\"", END_JSON_STRING, false, false},
+        {"\"refreshtoken\"", END_JSON_STRING, false, false},
+        {"\"password\"", END_JSON_STRING, false, false},
+        {"\"clientkeydata\"", END_JSON_STRING, false, false},
+        {"\"client-key-data\"", END_JSON_STRING, false, false},
+        {"<secretaccesskey>", END_XML, false, false},
+        {"<sessiontoken>", END_XML, false, false},
+        {"aws_secret_access_key", END_ASSIGN_LINE, true, false},
+        {"aws_session_token", END_ASSIGN_LINE, true, false},
+        {"secretaccesskey=", END_TOKEN, true, false},
+        {"webidentitytoken=", END_TOKEN, true, false},
+        {"client-key-data:", END_LINE, true, true},
+        {"token:", END_LINE, true, true},
+        {"password:", END_LINE, true, true},
 };
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -119,6 +120,19 @@ static bool
 is_b64url(char c)
 {
 	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '=';
+}
+
+/* True when only indentation or a YAML list marker stands between the start
+ * of s's line and s. */
+static bool
+at_line_start(const char *start, const char *s)
+{
+	while (s > start && s[-1] != '\n') {
+		s--;
+		if (*s != ' ' && *s != '\t' && *s != '-')
+			return false;
+	}
+	return true;
 }
 
 /* Length of the value that starts at s, by the rule's shape. *skip is set to
@@ -274,6 +288,8 @@ redact_at(const char *start, const char *s, struct buf *out)
 		if (strncasecmp(s, rules[i].key, keylen) != 0)
 			continue;
 		if (rules[i].word_start && s > start && is_name_char(s[-1]))
+			continue;
+		if (rules[i].line_start && !at_line_start(start, s))
 			continue;
 		n = value_length(s + keylen, rules[i].end, &skip);
 		if (n == 0)

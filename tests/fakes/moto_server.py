@@ -205,6 +205,9 @@ def patch_query_auth():
             f"SignedHeaders={q.get('X-Amz-SignedHeaders', 'host')}, "
             f"Signature={q['X-Amz-Signature']}")
         fake_headers["X-Amz-Date"] = q.get("X-Amz-Date", "")
+        # Temporary credentials: moto finds the assumed-role key by this header.
+        if "X-Amz-Security-Token" in q:
+            fake_headers["X-Amz-Security-Token"] = q["X-Amz-Security-Token"]
         req = iam_request_cls(account_id=self.current_account, method=self.method,
                               path=parsed.path, data=self.data, body=b"",
                               headers=fake_headers, action=self._get_action())
