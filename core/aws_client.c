@@ -159,6 +159,18 @@ aws_client_new_borrowing(struct http_client *http, const struct aws_config *cfg,
 	return c;
 }
 
+struct aws_client *
+aws_client_new_for_region(const struct aws_client *base, const char *region, struct irsa_error *err)
+{
+	struct aws_client_options opt = {
+	        .endpoint_url = base->endpoint_url,
+	        .timeout_ms = base->timeout_ms,
+	        .retry_base_ms = base->retry_base_ms,
+	};
+
+	return aws_client_new_borrowing(NULL, base->cfg, base->profile, region, base->creds, &opt, err);
+}
+
 void
 aws_client_free(struct aws_client *c)
 {

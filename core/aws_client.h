@@ -63,6 +63,13 @@ struct aws_client *aws_client_new_borrowing(struct http_client *http, const stru
                                             const char *region, struct aws_creds *creds,
                                             const struct aws_client_options *opt, struct irsa_error *err);
 
+/* A client for another region that shares base's config, profile,
+ * credentials provider and options (endpoint URL, timeouts), with an HTTP
+ * client of its own: it may run on another thread than base (the
+ * credentials provider is thread-safe), so that regions are queried at
+ * once. base must outlive it. Returns NULL with err set. */
+struct aws_client *aws_client_new_for_region(const struct aws_client *base, const char *region, struct irsa_error *err);
+
 /* Frees c and what it owns. c may be NULL. Must not race with
  * aws_client_cancel(). */
 void aws_client_free(struct aws_client *c);

@@ -131,6 +131,17 @@ flag_find(const struct cmd *cmd, const char *name, size_t namelen, char short_na
 	return NULL;
 }
 
+/* --region may be given more than once (irsa clusters asks every one);
+ * the last one is the region of the other commands. */
+static void
+add_region(struct cli *cli, const char *value)
+{
+	cli->region = value;
+	if (cli->n_regions < CLI_MAX_REGIONS)
+		cli->regions[cli->n_regions] = value;
+	cli->n_regions++;
+}
+
 static void
 set_global(struct cli *cli, const struct cli_flag *f, const char *value)
 {
@@ -139,7 +150,7 @@ set_global(struct cli *cli, const struct cli_flag *f, const char *value)
 	if (strcmp(n, "profile") == 0)
 		cli->profile = value;
 	else if (strcmp(n, "region") == 0)
-		cli->region = value;
+		add_region(cli, value);
 	else if (strcmp(n, "kubeconfig") == 0)
 		cli->kubeconfig = value;
 	else if (strcmp(n, "context") == 0)

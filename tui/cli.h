@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define CLI_MAX_FLAGS 24
+#define CLI_MAX_FLAGS   24
+#define CLI_MAX_REGIONS 64
 
 /* Exit statuses shared by every command. */
 enum {
@@ -38,7 +39,9 @@ struct cmd {
 /* Everything the parser learnt. Strings are borrowed from argv. */
 struct cli {
 	const char *profile;
-	const char *region;
+	const char *region;                   /* the last --region */
+	const char *regions[CLI_MAX_REGIONS]; /* every --region, in order (irsa clusters takes several) */
+	int n_regions;                        /* how many were given; may exceed CLI_MAX_REGIONS */
 	const char *kubeconfig;
 	const char *context;
 	const char *output; /* NULL when not given */

@@ -4,11 +4,22 @@
 
 #include "cli.h"
 
+extern const struct cmd cmd_clusters;
 extern const struct cmd cmd_help;
+extern const struct cmd cmd_policies;
+extern const struct cmd cmd_token;
 extern const struct cmd cmd_version;
+extern const struct cmd cmd_whoami;
 
+/* One command a line (clang-format would pack them). */
+/* clang-format off */
 const struct cmd *const cli_commands[] = {
+        &cmd_clusters,
         &cmd_help,
+        &cmd_policies,
+        &cmd_token,
         &cmd_version,
+        &cmd_whoami,
         NULL,
 };
+/* clang-format on */
