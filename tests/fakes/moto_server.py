@@ -36,6 +36,8 @@ moto internals patched here (all in this process only):
    "issuer", moto's own quirk applies: the issuer ID is drawn once per process
    (moto.eks.models.ISSUER_TEMPLATE), so every cluster of one region gets the
    same issuer.
+3. moto.iam.responses.IamResponse gains add_client_id_to_open_id_connect_provider
+   and remove_client_id_from_open_id_connect_provider, which moto 5.2.1 lacks.
 """
 
 import argparse
@@ -297,6 +299,32 @@ def patch_eks(cluster_map):
     eks_models.Cluster.__init__ = __init__
 
 
+def patch_oidc_client_ids():
+    # moto 5.2.1 has no AddClientIDToOpenIDConnectProvider /
+    # RemoveClientIDFromOpenIDConnectProvider (HTTP 500 "not implemented").
+    # Both are small list edits on its provider model; as on IAM, adding a
+    # client id that is already there is not an error.
+    from moto.core.responses import EmptyResult
+    from moto.iam.responses import IamResponse
+
+    def add_client_id_to_open_id_connect_provider(self):
+        provider = self.backend.get_open_id_connect_provider(self._get_param("OpenIDConnectProviderArn"))
+        client_id = self._get_param("ClientID")
+        if client_id not in provider.client_id_list:
+            provider.client_id_list.append(client_id)
+        return EmptyResult()
+
+    def remove_client_id_from_open_id_connect_provider(self):
+        provider = self.backend.get_open_id_connect_provider(self._get_param("OpenIDConnectProviderArn"))
+        client_id = self._get_param("ClientID")
+        if client_id in provider.client_id_list:
+            provider.client_id_list.remove(client_id)
+        return EmptyResult()
+
+    IamResponse.add_client_id_to_open_id_connect_provider = add_client_id_to_open_id_connect_provider
+    IamResponse.remove_client_id_from_open_id_connect_provider = remove_client_id_from_open_id_connect_provider
+
+
 def load_cluster_map(path):
     if path:
         with open(path) as f:
@@ -333,6 +361,7 @@ def main(argv=None):
         patch_sigv4()
         patch_raw_body()
         patch_query_auth()
+    patch_oidc_client_ids()
     if cluster_map:
         patch_eks(cluster_map)
 
