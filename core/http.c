@@ -1367,3 +1367,71 @@ http_do(struct http_client *c, struct http_request *req, struct http_response *r
 	}
 	return rc;
 }
+
+const char *
+http_status_text(long status)
+{
+	static const struct {
+		long status;
+		const char *text;
+	} texts[] = {
+	        {400, "Bad Request"},
+	        {401, "Unauthorized"},
+	        {403, "Forbidden"},
+	        {404, "Not Found"},
+	        {405, "Method Not Allowed"},
+	        {406, "Not Acceptable"},
+	        {407, "Proxy Authentication Required"},
+	        {408, "Request Timeout"},
+	        {409, "Conflict"},
+	        {410, "Gone"},
+	        {411, "Length Required"},
+	        {412, "Precondition Failed"},
+	        {413, "Content Too Large"},
+	        {414, "URI Too Long"},
+	        {415, "Unsupported Media Type"},
+	        {422, "Unprocessable Content"},
+	        {428, "Precondition Required"},
+	        {429, "Too Many Requests"},
+	        {500, "Internal Server Error"},
+	        {501, "Not Implemented"},
+	        {502, "Bad Gateway"},
+	        {503, "Service Unavailable"},
+	        {504, "Gateway Timeout"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (texts[i].status == status)
+			return texts[i].text;
+	return status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "";
+}
+
+enum irsa_err
+http_status_kind(long status)
+{
+	switch (status) {
+	case 401:
+		return IRSA_ERR_AUTH;
+	case 403:
+		return IRSA_ERR_DENIED;
+	case 404:
+		return IRSA_ERR_NOT_FOUND;
+	case 407:
+		return IRSA_ERR_NETWORK;
+	case 409:
+	case 410:
+	case 412:
+	case 428:
+		return IRSA_ERR_CONFLICT;
+	case 413:
+		return IRSA_ERR_LIMIT;
+	case 429:
+		return IRSA_ERR_THROTTLED;
+	}
+	if (status >= 500)
+		return IRSA_ERR_NETWORK;
+	if (status >= 400)
+		return IRSA_ERR_INVALID_INPUT;
+	return IRSA_ERR_INTERNAL;
+}

@@ -245,6 +245,17 @@ int http_run(struct http_client *c, struct http_call *calls, size_t n, long dead
  * with err set. */
 int http_do(struct http_client *c, struct http_request *req, struct http_response *resp, struct irsa_error *err);
 
+/* The reason phrase of an HTTP status ("Bad Gateway"), for messages about
+ * an answer that carries no error of its own; "Server Error" or "Client
+ * Error" for a 5xx or 4xx it does not name, else "". Static. */
+const char *http_status_text(long status);
+
+/* The kind of error an HTTP status is when the answer says no more: 401
+ * auth, 403 denied, 404 not found, 407 network (the proxy), 409, 410, 412
+ * and 428 conflict, 413 limit, 429 throttled, other 4xx invalid input, 5xx
+ * network, anything else internal. */
+enum irsa_err http_status_kind(long status);
+
 /* The pieces, for the tests. */
 
 /* Full-jitter backoff before retry number retry (0 for the first retry):
