@@ -5,11 +5,11 @@
 # Expectations come from the sandbox manifest, not from constants.
 set -u
 . "${IRSA_SRCDIR:-.}/tests/lib/tap.sh"
-src=${IRSA_SRCDIR:-.}
+. "${IRSA_SRCDIR:-.}/tests/lib/sandbox.sh"
 irsa=${IRSA_BIN:-./irsa}
 calls=$(dirname "$irsa")/tests/integration/aws_calls
-[ -x "$irsa" ] || skip_all "irsa binary not built ($irsa)"
-[ -x "$calls" ] || skip_all "tests/integration/aws_calls not built"
+[ -x "$irsa" ] || bail_out "irsa binary not built ($irsa)"
+[ -x "$calls" ] || bail_out "tests/integration/aws_calls not built"
 for tool in python3 aws jq script; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found"
 done
@@ -19,7 +19,7 @@ sb="$dir/sb"
 proxy_pid=""
 cleanup() {
 	[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
-	python3 "$src/tests/fakes/sandbox.py" down --dir "$sb" >/dev/null 2>&1
+	sandbox_down
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -27,14 +27,7 @@ trap 'exit 130' INT TERM
 
 tap_plan 83
 
-if ! python3 "$src/tests/fakes/sandbox.py" up --dir "$sb" >"$dir/up.log" 2>&1; then
-	echo "# $(tail -5 "$dir/up.log")"
-	skip_all "the sandbox did not start"
-fi
-set -a
-# shellcheck disable=SC1091
-. "$sb/env"
-set +a
+sandbox_up "$sb"
 M=$IRSA_SANDBOX_MANIFEST
 account=$(jq -r .account_id "$M")
 admin_arn=$(jq -r '.users["irsa-admin"].arn' "$M")

@@ -5,7 +5,7 @@
 set -u
 . "${IRSA_SRCDIR:-.}/tests/lib/tap.sh"
 irsa=${IRSA_BIN:-./irsa}
-[ -x "$irsa" ] || skip_all "irsa binary not built ($irsa)"
+[ -x "$irsa" ] || bail_out "irsa binary not built ($irsa)"
 
 run() { # sets OUT, ERR, RC
 	local e

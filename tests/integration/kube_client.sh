@@ -11,7 +11,7 @@ set -u
 . "${IRSA_SRCDIR:-.}/tests/lib/sandbox.sh"
 irsa=${IRSA_BIN:-./irsa}
 check_bin=$(dirname "$irsa")/tests/integration/kube_check
-[ -x "$check_bin" ] || skip_all "tests/integration/kube_check not built"
+[ -x "$check_bin" ] || bail_out "tests/integration/kube_check not built"
 for tool in python3 kubectl curl jq aws; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found"
 done

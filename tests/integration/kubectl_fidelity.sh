@@ -83,7 +83,7 @@ cluster=shop-prod
 akid=AKIAFAKEADMIN0000001
 secret=fakeSecretKey/ForTests000000000000000001
 python3 "$fake" make-pki --dir "$pki" --client admin:system:masters --client dev:developers ||
-	{ echo "1..0 # SKIP make-pki failed"; exit 1; }
+	{ echo "Bail out! make-pki failed"; exit 1; }
 
 cat >"$tmp/aws-keys.json" <<EOF
 {"$akid": {"secret": "$secret", "arn": "arn:aws:iam::123456789012:user/irsa-admin"},
@@ -135,7 +135,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 if [ ! -s "$tmp/ready.json" ]; then
-	echo "1..0 # SKIP fake apiserver did not start"
+	echo "Bail out! the fake API server did not start"
 	sed 's/^/# /' "$tmp/server.log"
 	exit 1
 fi

@@ -11,7 +11,7 @@ set -u
 # shellcheck disable=SC1091
 . "${IRSA_SRCDIR:-.}/tests/lib/tap.sh"
 irsa=${IRSA_BIN:-./irsa}
-[ -x "$irsa" ] || skip_all "irsa binary not built ($irsa)"
+[ -x "$irsa" ] || bail_out "irsa binary not built ($irsa)"
 irsa=$(cd "$(dirname "$irsa")" && pwd)/$(basename "$irsa")
 TOP=$(cd "${IRSA_SRCDIR:-.}" && pwd)
 SANDBOX="$TOP/tests/fakes/sandbox.py"

@@ -3,8 +3,8 @@
 # source it after tap.sh.
 #
 #   sandbox_up DIR   start the sandbox in DIR (DIR must not exist; its parent
-#                    does) and export what DIR/env sets; skip_all when it
-#                    cannot start, with the tail of its log
+#                    does) and export what DIR/env sets; bails out (a
+#                    failure) when it cannot start, with the tail of its log
 #   sandbox_down     stop it and remove DIR (safe to call twice, or before up)
 SANDBOX_DIR=
 
@@ -12,7 +12,7 @@ sandbox_up() {
 	SANDBOX_DIR=$1
 	if ! python3 "${IRSA_SRCDIR:-.}/tests/fakes/sandbox.py" up --dir "$SANDBOX_DIR" >"$SANDBOX_DIR.log" 2>&1; then
 		echo "# $(tail -5 "$SANDBOX_DIR.log")"
-		skip_all "the sandbox did not start"
+		bail_out "the sandbox did not start"
 	fi
 	set -a
 	# shellcheck disable=SC1091

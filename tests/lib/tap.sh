@@ -5,7 +5,11 @@
 #   check DESC CMD...  runs CMD; ok when it exits 0
 #   is GOT WANT DESC   string equality, with a diff-like diagnostic
 #   like GOT REGEX DESC  extended-regex match
-#   skip_all REASON    "1..0 # SKIP REASON", exit 77
+#   skip_all REASON    "1..0 # SKIP REASON", exit 77: only for what the
+#                      machine lacks (a peer tool such as kubectl)
+#   bail_out REASON    "Bail out! REASON", exit 1: the test world is broken
+#                      (a binary not built, the sandbox not starting) -- a
+#                      failure, never a skip
 #   tap_done           exit 0 when everything passed, else 1
 # Failures never stop the script: every check is reported.
 TAP_N=0
@@ -50,6 +54,11 @@ unlike() {
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 77
+}
+
+bail_out() {
+	echo "Bail out! $1"
+	exit 1
 }
 
 tap_done() {

@@ -7,7 +7,7 @@ set -u
 . "${IRSA_SRCDIR:-.}/tests/lib/tap.sh"
 irsa=${IRSA_BIN:-./irsa}
 command -v tmux >/dev/null || skip_all "tmux not installed"
-[ -x "$irsa" ] || skip_all "irsa binary not built"
+[ -x "$irsa" ] || bail_out "irsa binary not built"
 
 sock="irsa-test-$$"
 conf=$(mktemp)
