@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "aws_xml.h"
+#include "http.h"
 #include "jsonobj.h"
 
 #define SKEW_LIMIT 60 /* seconds of clock difference worth mentioning */
@@ -130,65 +131,7 @@ aws_error_kind(const char *code, int status)
 
 	if (r != NULL)
 		return r->kind;
-	switch (status) {
-	case 401:
-		return IRSA_ERR_AUTH;
-	case 403:
-		return IRSA_ERR_DENIED;
-	case 404:
-		return IRSA_ERR_NOT_FOUND;
-	case 407:
-		return IRSA_ERR_NETWORK;
-	case 409:
-	case 412:
-	case 428:
-		return IRSA_ERR_CONFLICT;
-	case 413:
-		return IRSA_ERR_LIMIT;
-	case 429:
-		return IRSA_ERR_THROTTLED;
-	}
-	if (status >= 500)
-		return IRSA_ERR_NETWORK;
-	if (status >= 400)
-		return IRSA_ERR_INVALID_INPUT;
-	return IRSA_ERR_INTERNAL;
-}
-
-static const char *
-status_text(int status)
-{
-	static const struct {
-		int status;
-		const char *text;
-	} texts[] = {
-	        {400, "Bad Request"},
-	        {401, "Unauthorized"},
-	        {403, "Forbidden"},
-	        {404, "Not Found"},
-	        {405, "Method Not Allowed"},
-	        {407, "Proxy Authentication Required"},
-	        {408, "Request Timeout"},
-	        {409, "Conflict"},
-	        {411, "Length Required"},
-	        {412, "Precondition Failed"},
-	        {413, "Content Too Large"},
-	        {414, "URI Too Long"},
-	        {415, "Unsupported Media Type"},
-	        {428, "Precondition Required"},
-	        {429, "Too Many Requests"},
-	        {500, "Internal Server Error"},
-	        {501, "Not Implemented"},
-	        {502, "Bad Gateway"},
-	        {503, "Service Unavailable"},
-	        {504, "Gateway Timeout"},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (texts[i].status == status)
-			return texts[i].text;
-	return status >= 500 ? "Server Error" : "Client Error";
+	return http_status_kind(status);
 }
 
 /* --- reading the envelopes ----------------------------------------------- */
@@ -608,14 +551,14 @@ aws_error_from_response(const struct aws_error_response *resp, const struct aws_
 		else
 			irsa_error_set(err, kind, "%s: AWS answered %s (HTTP %d %s)", what,
 			               env.code[0] != '\0' ? env.code : "an error", resp->status,
-			               status_text(resp->status));
+			               http_status_text(resp->status));
 		hint = rule != NULL ? rule->hint : HINT_NONE;
 		if (rule == NULL && resp->status >= 500)
 			hint = HINT_SERVER;
 		set_hint(err, hint, &env, resp, ctx, object);
 	} else {
 		irsa_error_set(err, kind, "%s: HTTP %d %s, and the answer is not from AWS (%s)", what, resp->status,
-		               status_text(resp->status),
+		               http_status_text(resp->status),
 		               resp->content_type != NULL && *resp->content_type != '\0' ? resp->content_type
 		                                                                         : "no AWS error in the body");
 		if (resp->status == 407)
