@@ -17,6 +17,7 @@ const struct cli_flag cli_global_flags[] = {
         {"context", 0, "NAME", "kubeconfig context (default: the current context)"},
         {"output", 'o', "FORMAT", "output format (see the command's help)"},
         {"debug", 0, NULL, "trace requests to stderr, secrets redacted"},
+        {"exec-plugins", 0, NULL, "run aws eks get-token, not the built-in EKS token"},
         {"no-color", 0, NULL, "no colours (also with NO_COLOR or no terminal)"},
         {"help", 'h', NULL, "show help"},
         {"version", 0, NULL, "print the version and exit"},
@@ -159,6 +160,8 @@ set_global(struct cli *cli, const struct cli_flag *f, const char *value)
 		cli->output = value;
 	else if (strcmp(n, "debug") == 0)
 		cli->debug = true;
+	else if (strcmp(n, "exec-plugins") == 0)
+		cli->exec_plugins = true;
 	else if (strcmp(n, "no-color") == 0)
 		cli->color = false;
 	else if (strcmp(n, "help") == 0)

@@ -46,7 +46,8 @@ struct cli {
 	const char *context;
 	const char *output; /* NULL when not given */
 	bool debug;
-	bool color; /* false with --no-color, NO_COLOR or a non-terminal */
+	bool exec_plugins; /* run EKS token plugins rather than make their tokens (core/kube_eks_auth.h) */
+	bool color;        /* false with --no-color, NO_COLOR or a non-terminal */
 	bool help;
 	bool version;
 

@@ -14,6 +14,9 @@
 #include "cli.h"
 #include "eks.h"
 #include "iam.h"
+#include "kube_match.h"
+#include "kubeconfig.h"
+#include "log.h"
 #include "output.h"
 
 /* The regions to query, owned, each once, in the order given. */
@@ -148,13 +151,27 @@ none_message(const struct eks_region *regions, size_t n, char *out, size_t outsz
 static const char *const headers[] = {"NAME",          "REGION",  "VERSION", "STATUS",
                                       "OIDC PROVIDER", "CONTEXT", "ISSUER",  "ARN"};
 
-/* iam_ok: arns is the account's providers; false: unknown (ListOpenIDConnectProviders failed). */
+/* The OIDC PROVIDER cell: pa is the provider's ARN (NULL: none); !iam_ok: unknown. */
+static const char *
+provider_cell(bool iam_ok, const char *pa)
+{
+	if (!iam_ok)
+		return "unknown";
+	return pa != NULL ? "yes" : "no";
+}
+
+/* iam_ok: arns is the account's providers; false: unknown (ListOpenIDConnectProviders failed).
+ * refs: the kubeconfig's contexts, for the context column. */
 static void
-clusters_print(struct cli *cli, const struct eks_region *regions, size_t n, const struct aws_strings *arns, bool iam_ok)
+clusters_print(struct cli *cli, const struct eks_region *regions, size_t n, const struct aws_strings *arns, bool iam_ok,
+               const struct kube_eks_refs *refs)
 {
 	struct output_table *t = NULL;
 	const struct aws_eks_cluster *k;
+	const struct kube_eks_ref *ref;
+	enum kube_match_kind kind;
 	json_object *a = NULL, *o;
+	const char *ctx;
 	char *pa, none[256];
 	size_t i, j;
 
@@ -168,6 +185,8 @@ clusters_print(struct cli *cli, const struct eks_region *regions, size_t n, cons
 			if (k->name == NULL) /* its DescribeCluster failed: reported with the region */
 				continue;
 			pa = provider_arn(k, arns);
+			ref = kube_match_find(refs, k, &kind);
+			ctx = ref != NULL ? ref->context : NULL;
 			if (a != NULL) {
 				o = json_object_new_object();
 				output_json_add(o, "name", k->name);
@@ -178,15 +197,12 @@ clusters_print(struct cli *cli, const struct eks_region *regions, size_t n, cons
 				output_json_add(o, "endpoint", k->endpoint);
 				output_json_add(o, "oidcIssuer", k->oidc_issuer);
 				output_json_add(o, "oidcProviderArn", pa);
-				output_json_add(o, "context", NULL);
+				output_json_add(o, "context", ctx);
 				json_object_array_add(a, o);
 			} else if (t != NULL) {
 				output_table_add(t, (const char *const[]){k->name, regions[i].region, k->version,
-				                                          k->status,
-				                                          !iam_ok      ? "unknown"
-				                                          : pa != NULL ? "yes"
-				                                                       : "no",
-				                                          NULL, k->oidc_issuer, k->arn});
+				                                          k->status, provider_cell(iam_ok, pa), ctx,
+				                                          k->oidc_issuer, k->arn});
 			}
 			free(pa);
 		}
@@ -207,8 +223,10 @@ clusters_run(struct cli *cli)
 	const struct irsa_error *first = NULL;
 	struct region_list list = {NULL, 0};
 	struct aws_strings arns = {NULL, 0};
+	struct kube_eks_refs refs = {NULL, 0};
+	struct kubeconfig *kcfg = NULL;
 	struct eks_region *regions = NULL;
-	struct irsa_error err, iam_err;
+	struct irsa_error err, iam_err, kube_err;
 	struct aws_client *c;
 	bool iam_ok = false;
 	size_t i;
@@ -249,7 +267,9 @@ clusters_run(struct cli *cli)
 	for (i = 0; i < list.n; i++)
 		if (regions[i].n > 1)
 			qsort(regions[i].clusters, regions[i].n, sizeof(*regions[i].clusters), cluster_cmp);
-	clusters_print(cli, regions, list.n, &arns, iam_ok);
+	if (kubeconfig_load(cli->kubeconfig, &kcfg, &kube_err) != 0 || kube_match_refs(kcfg, &refs, &kube_err) != 0)
+		log_debug("clusters: no kubeconfig contexts matched: %s", kube_err.message);
+	clusters_print(cli, regions, list.n, &arns, iam_ok, &refs);
 
 	/* Every failure on a line of its own, then the first one's hint. */
 	for (i = 0; i < list.n; i++)
@@ -271,6 +291,8 @@ out:
 	free(regions);
 	regions_release(&list);
 	aws_strings_release(&arns);
+	kube_match_refs_release(&refs);
+	kubeconfig_free(kcfg);
 	aws_client_free(c);
 	return rc;
 }
@@ -298,7 +320,8 @@ const struct cmd cmd_clusters = {
                        "others are still printed, and the exit status is 1.\n"
                        "-o json prints an array of objects: name, region, arn, version, status,\n"
                        "endpoint, oidcIssuer, oidcProviderArn (null when the account has none) and\n"
-                       "context (null: kubeconfig contexts are not matched yet).",
+                       "context: the kubeconfig context that reaches the cluster (by ARN, by the EKS\n"
+                       "token plugin's flags, or by server URL; the current context first), or null.",
         .outputs = "text,json",
         .flags = clusters_flags,
         .run = clusters_run,

@@ -5,8 +5,11 @@
 #include "cli.h"
 
 extern const struct cmd cmd_clusters;
+extern const struct cmd cmd_contexts;
 extern const struct cmd cmd_help;
+extern const struct cmd cmd_namespaces;
 extern const struct cmd cmd_policies;
+extern const struct cmd cmd_serviceaccounts;
 extern const struct cmd cmd_token;
 extern const struct cmd cmd_version;
 extern const struct cmd cmd_whoami;
@@ -15,8 +18,11 @@ extern const struct cmd cmd_whoami;
 /* clang-format off */
 const struct cmd *const cli_commands[] = {
         &cmd_clusters,
+        &cmd_contexts,
         &cmd_help,
+        &cmd_namespaces,
         &cmd_policies,
+        &cmd_serviceaccounts,
         &cmd_token,
         &cmd_version,
         &cmd_whoami,

@@ -61,7 +61,7 @@ like "$(jqo '.[0].credentialSource')" "^profile readonly in .*aws-credentials$" 
 
 # --- clusters ----------------------------------------------------------------
 want_clusters=$(jq -c '[.clusters[] | {name, region, arn, version, oidcIssuer: .issuer,
-	oidcProviderArn: .oidc_provider_arn, context: null}] | sort_by(.name)' "$M")
+	oidcProviderArn: .oidc_provider_arn, context: .name}] | sort_by(.name)' "$M")
 pick='[.[] | {name, region, arn, version, oidcIssuer, oidcProviderArn, context}] | sort_by(.name)'
 
 run "$irsa" clusters -o json
@@ -86,8 +86,8 @@ run "$irsa" clusters
 is "$RC" 0 "clusters (text) exits 0"
 like "$(printf '%s' "$OUT" | head -1)" '^NAME +REGION +VERSION +STATUS +OIDC PROVIDER +CONTEXT +ISSUER +ARN$' \
 	"text: upper-case headers, two spaces apart"
-like "$OUT" $'\nshop-prod +us-east-1 +[0-9.]+ +ACTIVE +yes +<none> +https://' "text: shop-prod row, provider yes"
-like "$OUT" $'\nshop-staging +eu-west-1 +[0-9.]+ +ACTIVE +no +<none> ' "text: shop-staging row, provider no"
+like "$OUT" '^shop-prod +us-east-1 +[0-9.]+ +ACTIVE +yes +shop-prod +https://' "text: shop-prod row, provider yes, its context"
+like "$OUT" '^shop-staging +eu-west-1 +[0-9.]+ +ACTIVE +no +shop-staging ' "text: shop-staging row, provider no, its context"
 unlike "$OUT" '…' "text piped: nothing cut"
 unlike "$OUT" $'\033' "text piped: no colour"
 
@@ -95,7 +95,7 @@ unlike "$OUT" $'\033' "text piped: no colour"
 script -qc "stty cols 100; NO_COLOR=1 '$irsa' clusters" /dev/null >"$dir/tty" 2>&1
 wide=$(tr -d '\r' <"$dir/tty" | python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in sys.stdin))')
 is "$wide" 100 "text on a 100-column terminal: the widest line is 100 columns"
-like "$(cat "$dir/tty")" 'https://oidc\.[^ ]*…' "text on a narrow terminal: long cells end with …"
+like "$(cat "$dir/tty")" 'https://oidc[^ ]*…' "text on a narrow terminal: long cells end with …"
 
 run "$irsa" clusters --region us-east-1 --region 'no such region'
 is "$RC" 1 "a failing region: exit 1"
