@@ -336,7 +336,7 @@ print_flags(FILE *out, const struct cli_flag *flags)
 void
 cli_print_overview(FILE *out)
 {
-	size_t i;
+	size_t i, width = 0;
 
 	fputs("irsa - bind Kubernetes service accounts on Amazon EKS to IAM roles (IRSA),\n"
 	      "audit every binding, and fix broken ones with a previewed plan.\n\n"
@@ -346,7 +346,10 @@ cli_print_overview(FILE *out)
 	      "Commands:\n",
 	      out);
 	for (i = 0; cli_commands[i] != NULL; i++)
-		fprintf(out, "  %-12s %s\n", cli_commands[i]->name, cli_commands[i]->summary);
+		if (strlen(cli_commands[i]->name) > width)
+			width = strlen(cli_commands[i]->name);
+	for (i = 0; cli_commands[i] != NULL; i++)
+		fprintf(out, "  %-*s  %s\n", (int)width, cli_commands[i]->name, cli_commands[i]->summary);
 	fputs("\nGlobal flags (before or after the command):\n", out);
 	print_flags(out, cli_global_flags);
 	fputs("\nRun 'irsa help COMMAND' for a command's flags and examples.\n", out);

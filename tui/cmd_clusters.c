@@ -304,7 +304,7 @@ static const struct cli_flag clusters_flags[] = {
 
 const struct cmd cmd_clusters = {
         .name = "clusters",
-        .summary = "list EKS clusters of many regions and their IAM OIDC providers",
+        .summary = "list EKS clusters of many regions and their OIDC providers",
         .usage = "clusters [--region R ...] [--all-regions] [-o text|json]",
         .description = "Lists the EKS clusters of every region asked for, the regions queried at once,\n"
                        "with each cluster's Kubernetes version, status, ARN, OIDC issuer and whether the\n"

@@ -116,7 +116,7 @@ static const struct cli_flag namespaces_flags[] = {
 
 const struct cmd cmd_namespaces = {
         .name = "namespaces",
-        .summary = "list namespaces and how many of their service accounts are bound",
+        .summary = "list namespaces and how many service accounts are bound",
         .usage = "namespaces [--context C] [-o text|json]",
         .description = "Lists the namespaces of the cluster of --context (default: the kubeconfig's\n"
                        "current context), each with its status, its number of service accounts and\n"

@@ -68,7 +68,7 @@ whoami_run(struct cli *cli)
 
 const struct cmd cmd_whoami = {
         .name = "whoami",
-        .summary = "show the AWS identity in use and where its credentials come from",
+        .summary = "show the AWS identity in use and where it comes from",
         .usage = "whoami [-o text|json]",
         .description = "Asks STS whom the credentials belong to (GetCallerIdentity) and shows the\n"
                        "account, the ARN, the user id, where the credentials came from (environment,\n"
