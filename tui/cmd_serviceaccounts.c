@@ -191,7 +191,7 @@ static const struct cli_flag serviceaccounts_flags[] = {
 
 const struct cmd cmd_serviceaccounts = {
         .name = "serviceaccounts",
-        .summary = "list service accounts, their roles and the pods using them",
+        .summary = "list service accounts, their roles and pods using them",
         .usage = "serviceaccounts [NAME ...] [-n NS | -A] [--context C] [-o text|json]",
         .description = "Lists the Kubernetes service accounts of a namespace (-n, else the context's\n"
                        "namespace) or of every namespace (-A), with the IAM role each is bound to (its\n"

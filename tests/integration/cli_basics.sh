@@ -16,7 +16,7 @@ run() { # sets OUT, ERR, RC
 	rm -f "$e"
 }
 
-tap_plan 39
+tap_plan 40
 
 run --version
 is "$RC" 0 "--version exits 0"
@@ -56,6 +56,12 @@ run help version
 is "$RC" 0 "help COMMAND exits 0"
 like "$OUT" 'irsa version \[-o text\|json\]' "help COMMAND shows the command's usage"
 is "$(printf '%s\n' "$OUT" | awk 'length > 80' | head -3)" "" "help COMMAND fits in 80 columns"
+
+wide=""
+for c in $(printf '%s\n' "$("$irsa" --help)" | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }'); do
+	wide="$wide$("$irsa" help "$c" | awk -v c="$c" 'length > 80 { print c ": " $0 }')"
+done
+is "$wide" "" "every command's help fits in 80 columns"
 
 run version --help
 like "$OUT" 'irsa version - ' "COMMAND --help shows the command's help"
