@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "aws_ini.h"
+#include "env.h"
 #include "path.h"
 #include "redact.h"
 #include "shlex.h"
@@ -45,6 +46,7 @@ struct aws_config {
 	struct ref_map services;
 	struct profile *profiles; /* config file profiles updated by the credentials file */
 	size_t n_profiles;
+	const struct env *env; /* borrowed; NULL: the process environment */
 };
 
 bool
@@ -53,10 +55,16 @@ aws_config_is_true(const char *s)
 	return s != NULL && strcasecmp(s, "true") == 0;
 }
 
-const char *
-aws_config_getenv(const char *name)
+const struct env *
+aws_config_env(const struct aws_config *cfg)
 {
-	const char *v = getenv(name);
+	return cfg != NULL ? cfg->env : NULL;
+}
+
+const char *
+aws_config_getenv(const struct aws_config *cfg, const char *name)
+{
+	const char *v = env_get(aws_config_env(cfg), name);
 
 	return v != NULL && *v != '\0' ? v : NULL;
 }
@@ -280,9 +288,15 @@ aws_config_load_files(const char *config_path, const char *credentials_path, str
 int
 aws_config_load(struct aws_config **out, struct irsa_error *err)
 {
-	const char *c = getenv("AWS_CONFIG_FILE"), *k = getenv("AWS_SHARED_CREDENTIALS_FILE");
-	char *cp = path_expand(c != NULL ? c : "~/.aws/config");
-	char *kp = path_expand(k != NULL ? k : "~/.aws/credentials");
+	return aws_config_load_env(NULL, out, err);
+}
+
+int
+aws_config_load_env(const struct env *env, struct aws_config **out, struct irsa_error *err)
+{
+	const char *c = env_get(env, "AWS_CONFIG_FILE"), *k = env_get(env, "AWS_SHARED_CREDENTIALS_FILE");
+	char *cp = path_expand_env(env, c != NULL ? c : "~/.aws/config");
+	char *kp = path_expand_env(env, k != NULL ? k : "~/.aws/credentials");
 	int r;
 
 	if (cp == NULL || kp == NULL) {
@@ -292,6 +306,8 @@ aws_config_load(struct aws_config **out, struct irsa_error *err)
 		return irsa_error_oom(err);
 	}
 	r = aws_config_load_files(cp, kp, out, err);
+	if (r == 0)
+		(*out)->env = env;
 	free(cp);
 	free(kp);
 	return r;
@@ -433,9 +449,9 @@ aws_config_resolve_profile(const struct aws_config *cfg, const struct aws_flags 
 		p = flags->profile;
 		from = "--profile";
 		*explicit_flag = true;
-	} else if ((p = aws_config_getenv("AWS_DEFAULT_PROFILE")) != NULL) {
+	} else if ((p = aws_config_getenv(cfg, "AWS_DEFAULT_PROFILE")) != NULL) {
 		from = "AWS_DEFAULT_PROFILE";
-	} else if ((p = aws_config_getenv("AWS_PROFILE")) != NULL) {
+	} else if ((p = aws_config_getenv(cfg, "AWS_PROFILE")) != NULL) {
 		from = "AWS_PROFILE";
 	} else {
 		p = "default";
@@ -462,8 +478,8 @@ aws_config_resolve_region(const struct aws_config *cfg, const struct aws_flags *
 
 	if (flags != NULL && flags->region != NULL && *flags->region != '\0')
 		r = flags->region;
-	else if ((r = aws_config_getenv("AWS_REGION")) == NULL &&
-	         (r = aws_config_getenv("AWS_DEFAULT_REGION")) == NULL) {
+	else if ((r = aws_config_getenv(cfg, "AWS_REGION")) == NULL &&
+	         (r = aws_config_getenv(cfg, "AWS_DEFAULT_REGION")) == NULL) {
 		r = aws_config_get(cfg, profile, "region");
 		if (r != NULL && *r == '\0')
 			r = NULL;

@@ -28,6 +28,7 @@
 #include "aws_time.h"
 
 struct aws_ini_section;
+struct env;
 
 /* Both files, parsed. Opaque; read through the functions below. */
 struct aws_config;
@@ -41,10 +42,21 @@ struct aws_config;
  * line). */
 int aws_config_load(struct aws_config **out, struct irsa_error *err);
 
+/* As aws_config_load(), every environment variable (here and wherever the
+ * AWS code reads one for cfg: the credential plan, credentials, endpoints,
+ * credential_process) read through env (env.h), not the process
+ * environment. env is borrowed and must outlive cfg; NULL: the process
+ * environment (what aws_config_load() does). */
+int aws_config_load_env(const struct env *env, struct aws_config **out, struct irsa_error *err);
+
 /* As aws_config_load() with explicit paths, used as given (no expansion);
  * either may be NULL for "no such file". */
 int aws_config_load_files(const char *config_path, const char *credentials_path, struct aws_config **out,
                           struct irsa_error *err);
+
+/* The environment cfg was loaded with (borrowed; NULL: the process
+ * environment, also when cfg is NULL). */
+const struct env *aws_config_env(const struct aws_config *cfg);
 
 /* Wipes (the files hold secrets) and frees cfg. cfg may be NULL. */
 void aws_config_free(struct aws_config *cfg);
@@ -88,8 +100,8 @@ struct aws_flags {
  * *explicit_flag when it came from --profile (which, as in botocore, turns
  * off the environment's keys and web identity variables). A named profile
  * that exists in neither file is an error (IRSA_ERR_NOT_FOUND) unless it is
- * "default". *profile is borrowed from flags, the environment or a static
- * string: copy it before changing the environment. */
+ * "default". *profile is borrowed from flags, cfg's environment or a static
+ * string. */
 int aws_config_resolve_profile(const struct aws_config *cfg, const struct aws_flags *flags, const char **profile,
                                bool *explicit_flag, struct irsa_error *err);
 
@@ -102,9 +114,10 @@ char *aws_config_resolve_region(const struct aws_config *cfg, const struct aws_f
 /* botocore's ensure_boolean: true when s is "true" in any case. */
 bool aws_config_is_true(const char *s);
 
-/* An environment variable where botocore treats empty as unset: NULL when
- * unset or empty. Borrowed from the environment. */
-const char *aws_config_getenv(const char *name);
+/* An environment variable of cfg's environment (aws_config_env(); cfg may
+ * be NULL) where botocore treats empty as unset: NULL when unset or empty.
+ * Borrowed from the environment. */
+const char *aws_config_getenv(const struct aws_config *cfg, const char *name);
 
 /* --- the raw sections, for the credential plan ------------------------------ */
 

@@ -22,6 +22,7 @@
 #include "aws_config.h"
 #include "aws_ini.h"
 #include "buf.h"
+#include "env.h"
 #include "aws_time.h"
 #include "redact.h"
 
@@ -130,12 +131,19 @@ step_add(struct planner *pl, enum aws_cred_kind kind, const char *profile, const
 	return v;
 }
 
+/* A variable of the environment the config was loaded with. */
+static const char *
+env_var(struct planner *pl, const char *name)
+{
+	return env_get(aws_config_env(pl->cfg), name);
+}
+
 /* A setting as botocore's config store reads it: environment, then the
  * profile in use. */
 static const char *
 setting(struct planner *pl, const char *env, const char *key)
 {
-	const char *v = env != NULL ? getenv(env) : NULL;
+	const char *v = env != NULL ? env_var(pl, env) : NULL;
 
 	return v != NULL ? v : aws_config_get(pl->cfg, pl->top, key);
 }
@@ -163,9 +171,10 @@ has_role(struct planner *pl, const char *profile)
 static int
 plan_env(struct planner *pl, const char *profile)
 {
-	const char *akid = aws_config_getenv("AWS_ACCESS_KEY_ID"), *secret = aws_config_getenv("AWS_SECRET_ACCESS_KEY");
-	const char *token = aws_config_getenv("AWS_SECURITY_TOKEN"),
-	           *expiry = aws_config_getenv("AWS_CREDENTIAL_EXPIRATION");
+	const char *akid = aws_config_getenv(pl->cfg, "AWS_ACCESS_KEY_ID"),
+	           *secret = aws_config_getenv(pl->cfg, "AWS_SECRET_ACCESS_KEY");
+	const char *token = aws_config_getenv(pl->cfg, "AWS_SECURITY_TOKEN"),
+	           *expiry = aws_config_getenv(pl->cfg, "AWS_CREDENTIAL_EXPIRATION");
 	struct aws_cred_step *s;
 
 	if (akid == NULL)
@@ -175,11 +184,11 @@ plan_env(struct planner *pl, const char *profile)
 		return irsa_error_hint(pl->err, "Set both, or unset AWS_ACCESS_KEY_ID to use a profile.");
 	}
 	if (token == NULL)
-		token = aws_config_getenv("AWS_SESSION_TOKEN");
+		token = aws_config_getenv(pl->cfg, "AWS_SESSION_TOKEN");
 	s = step_add(pl, AWS_CRED_ENV, profile, "environment");
 	if (s == NULL)
 		return -1;
-	if (aws_credentials_set(&s->creds, akid, secret, token, aws_config_getenv("AWS_ACCOUNT_ID")) != 0) {
+	if (aws_credentials_set(&s->creds, akid, secret, token, aws_config_getenv(pl->cfg, "AWS_ACCOUNT_ID")) != 0) {
 		pl->oom = true;
 		return -1;
 	}
@@ -226,9 +235,9 @@ plan_static(struct planner *pl, const char *profile, const struct aws_ini_sectio
 static int
 plan_web_identity(struct planner *pl, const char *profile, bool disable_env)
 {
-	const char *file = disable_env ? NULL : getenv("AWS_WEB_IDENTITY_TOKEN_FILE");
-	const char *arn = disable_env ? NULL : getenv("AWS_ROLE_ARN");
-	const char *name = disable_env ? NULL : getenv("AWS_ROLE_SESSION_NAME");
+	const char *file = disable_env ? NULL : env_var(pl, "AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *arn = disable_env ? NULL : env_var(pl, "AWS_ROLE_ARN");
+	const char *name = disable_env ? NULL : env_var(pl, "AWS_ROLE_SESSION_NAME");
 	bool from_env = file != NULL;
 	struct aws_cred_step *s;
 
@@ -398,10 +407,10 @@ container_url_allowed(const char *url)
 static int
 plan_container(struct planner *pl, const char *profile)
 {
-	const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	const char *token = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-	const char *token_file = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *rel = env_var(pl, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = env_var(pl, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *token = env_var(pl, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	const char *token_file = env_var(pl, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	struct aws_cred_step *s;
 	struct buf url;
 
@@ -475,7 +484,7 @@ plan_imds(struct planner *pl, const char *profile)
 	struct aws_cred_step *s;
 	int timeout, attempts;
 
-	if (aws_config_is_true(getenv("AWS_EC2_METADATA_DISABLED")))
+	if (aws_config_is_true(env_var(pl, "AWS_EC2_METADATA_DISABLED")))
 		return 0;
 	endpoint = setting(pl, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint");
 	mode = setting(pl, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode");

@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "aws_time.h"
+#include "env.h"
 #include "jsonobj.h"
 #include "proc.h"
 #include "redact.h"
@@ -88,12 +89,12 @@ argv_free(char **argv, size_t argc)
 }
 
 int
-aws_credential_process_run(const char *profile, const char *command, int timeout_ms, struct aws_credentials *out,
-                           struct irsa_error *err)
+aws_credential_process_run(const struct env *env, const char *profile, const char *command, int timeout_ms,
+                           struct aws_credentials *out, struct irsa_error *err)
 {
 	struct proc_spec spec = {.max_output = AWS_PROCESS_MAX_OUTPUT};
 	struct proc_result res;
-	char **argv = NULL;
+	char **argv = NULL, **envp = NULL;
 	const char *line;
 	size_t argc = 0;
 	int rc = -1;
@@ -111,9 +112,15 @@ aws_credential_process_run(const char *profile, const char *command, int timeout
 		               profile);
 		return irsa_error_hint(err, "Set credential_process to a command, or remove it.");
 	}
+	if (env != NULL && (envp = env_envp(env)) == NULL) {
+		argv_free(argv, argc);
+		return irsa_error_oom(err);
+	}
 	spec.argv = argv;
+	spec.envp = envp;
 	spec.timeout_ms = timeout_ms;
 	if (proc_run(&spec, &res, err) != 0) {
+		env_envp_free(envp);
 		irsa_error_set(err, IRSA_ERR_INVALID_INPUT,
 		               "cannot run the credential_process of profile \"%s\" (%s): %s", profile, argv[0],
 		               strerror(res.start_errno));
@@ -143,6 +150,7 @@ aws_credential_process_run(const char *profile, const char *command, int timeout
 		rc = process_parse(profile, buf_cstr(&res.out), out, err);
 	}
 	proc_result_release(&res);
+	env_envp_free(envp);
 	argv_free(argv, argc);
 	return rc;
 }

@@ -32,6 +32,7 @@
 #include "aws_sts.h"
 #include "aws_time.h"
 #include "buf.h"
+#include "env.h"
 #include "http.h"
 #include "jsonobj.h"
 #include "log.h"
@@ -103,9 +104,9 @@ creds_copy(struct aws_credentials *out, const struct aws_credentials *in)
 
 /* path with the home directory written "~". */
 static void
-tilde(const char *path, char *out, size_t outsz)
+tilde(const struct env *env, const char *path, char *out, size_t outsz)
 {
-	const char *home = getenv("HOME");
+	const char *home = env_get(env, "HOME");
 	size_t n = home != NULL ? strlen(home) : 0;
 
 	if (path == NULL)
@@ -118,7 +119,7 @@ tilde(const char *path, char *out, size_t outsz)
 
 /* What one step is, for "irsa whoami" and error messages. */
 static void
-step_describe(const struct aws_cred_step *s, char *out, size_t outsz)
+step_describe(const struct env *env, const struct aws_cred_step *s, char *out, size_t outsz)
 {
 	char where[256];
 	const char *profile = s->profile != NULL ? s->profile : "default";
@@ -128,14 +129,14 @@ step_describe(const struct aws_cred_step *s, char *out, size_t outsz)
 		snprintf(out, outsz, "environment variables");
 		break;
 	case AWS_CRED_STATIC:
-		tilde(s->origin, where, sizeof(where));
+		tilde(env, s->origin, where, sizeof(where));
 		snprintf(out, outsz, "profile %s in %s", profile, where);
 		break;
 	case AWS_CRED_ASSUME_ROLE:
 		snprintf(out, outsz, "assumed role %s via profile %s", s->role_arn ? s->role_arn : "?", profile);
 		break;
 	case AWS_CRED_WEB_IDENTITY:
-		tilde(s->token_file, where, sizeof(where));
+		tilde(env, s->token_file, where, sizeof(where));
 		if (s->origin != NULL && strcmp(s->origin, "environment") == 0)
 			snprintf(out, outsz, "web identity token %s for role %s (AWS_WEB_IDENTITY_TOKEN_FILE)", where,
 			         s->role_arn ? s->role_arn : "?");
@@ -218,7 +219,7 @@ aws_creds_new(const struct aws_config *cfg, const char *profile, bool explicit_f
 	for (i = 0; i < p->plan.n_steps; i++)
 		network = network || step_needs_network(&p->plan.steps[i]);
 	p->kind = p->plan.steps[p->plan.n_steps - 1].kind;
-	step_describe(&p->plan.steps[p->plan.n_steps - 1], p->source, sizeof(p->source));
+	step_describe(aws_config_env(p->cfg), &p->plan.steps[p->plan.n_steps - 1], p->source, sizeof(p->source));
 	if (network) {
 		p->http = http_client_new(2, err);
 		if (p->http == NULL) {
@@ -637,15 +638,16 @@ out:
 static void
 sso_portal_url(const struct aws_config *cfg, const char *profile, const char *region, char *out, size_t outsz)
 {
+	const struct env *env = aws_config_env(cfg);
 	const char *v = NULL;
-	const char *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	const char *ignore = env_get(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 
 	if (!aws_config_is_true(ignore) &&
 	    !(cfg != NULL && profile != NULL &&
 	      aws_config_is_true(aws_config_get(cfg, profile, "ignore_configured_endpoint_urls")))) {
-		v = getenv(AWS_SSO_PORTAL_ENDPOINT_VAR);
+		v = env_get(env, AWS_SSO_PORTAL_ENDPOINT_VAR);
 		if (v == NULL || *v == '\0')
-			v = getenv("AWS_ENDPOINT_URL");
+			v = env_get(env, "AWS_ENDPOINT_URL");
 	}
 	if (v != NULL && *v != '\0') {
 		size_t n = strlen(v);
@@ -690,11 +692,12 @@ fetch_sso(struct aws_creds *p, const struct aws_cred_step *s, struct aws_credent
 	struct http_response resp;
 	struct buf url;
 	char base[1024], where[1200], summary[256];
-	const char *ca = getenv("AWS_CA_BUNDLE");
+	const char *ca = env_get(aws_config_env(p->cfg), "AWS_CA_BUNDLE");
 	int rc = -1;
 
 	memset(&tok, 0, sizeof(tok));
-	if (aws_sso_token_load(s->profile, s->sso_start_url, s->sso_session, creds_now(p), &tok, err) != 0)
+	if (aws_sso_token_load(aws_config_env(p->cfg), s->profile, s->sso_start_url, s->sso_session, creds_now(p), &tok,
+	                       err) != 0)
 		return -1;
 	sso_portal_url(p->cfg, s->profile, s->sso_region, base, sizeof(base));
 	snprintf(where, sizeof(where), "the SSO portal %s (GetRoleCredentials %s in account %s)", base,
@@ -757,7 +760,7 @@ sts_client(struct aws_creds *p, const struct aws_cred_step *s, const struct aws_
 
 	*hold = NULL;
 	if (src != NULL) {
-		step_describe(s, desc, sizeof(desc));
+		step_describe(aws_config_env(p->cfg), s, desc, sizeof(desc));
 		*hold = aws_creds_new_static(src, desc, err);
 		if (*hold == NULL)
 			return NULL;
@@ -855,7 +858,7 @@ step_fetch(struct aws_creds *p, const struct aws_cred_step *s, const struct aws_
 	case AWS_CRED_STATIC:
 		return creds_copy(out, &s->creds) == 0 ? 0 : oom(err);
 	case AWS_CRED_PROCESS:
-		return aws_credential_process_run(s->profile, s->command, 0, out, err);
+		return aws_credential_process_run(aws_config_env(p->cfg), s->profile, s->command, 0, out, err);
 	case AWS_CRED_CONTAINER:
 		return fetch_container(p, s, out, err);
 	case AWS_CRED_IMDS:
@@ -904,7 +907,8 @@ plan_run(struct aws_creds *p, struct aws_credentials *out, struct irsa_error *er
 				irsa_error_prefix(err, "web identity (%s)", s->token_file);
 			if (err != NULL && err->kind != IRSA_ERR_CANCELLED && p->plan.n_steps > 1 &&
 			    i + 1 < p->plan.n_steps) {
-				step_describe(&p->plan.steps[p->plan.n_steps - 1], desc, sizeof(desc));
+				step_describe(aws_config_env(p->cfg), &p->plan.steps[p->plan.n_steps - 1], desc,
+				              sizeof(desc));
 				irsa_error_prefix(err, "source credentials of %s", desc);
 			}
 			return -1;

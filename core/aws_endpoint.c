@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "env.h"
 
 struct partition_info {
 	const char *name;
@@ -120,16 +121,6 @@ profile_get(const struct aws_config *cfg, const char *profile, const char *key)
 	return cfg != NULL && profile != NULL ? aws_config_get(cfg, profile, key) : NULL;
 }
 
-/* An environment variable, "" counting as unset (botocore skips a false
- * endpoint URL). */
-static const char *
-env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : NULL;
-}
-
 /* The configured URL (ConfiguredEndpointProvider order), or NULL. Returns -1
  * with err set when the profile names a missing [services] section. */
 static int
@@ -140,13 +131,14 @@ configured_url(const struct aws_config *cfg, const char *profile, enum aws_servi
 	const char *v, *sect;
 
 	*url = NULL;
+	/* "" counts as unset: botocore skips a false endpoint URL. */
 	snprintf(env, sizeof(env), "AWS_ENDPOINT_URL_%s", services[service].env_id);
-	if ((v = env_nonempty(env)) != NULL) {
+	if ((v = aws_config_getenv(cfg, env)) != NULL) {
 		snprintf(source, sourcesz, "%s", env);
 		*url = v;
 		return 0;
 	}
-	if ((v = env_nonempty("AWS_ENDPOINT_URL")) != NULL) {
+	if ((v = aws_config_getenv(cfg, "AWS_ENDPOINT_URL")) != NULL) {
 		snprintf(source, sourcesz, "AWS_ENDPOINT_URL");
 		*url = v;
 		return 0;
@@ -203,7 +195,7 @@ default_endpoint(const struct aws_config *cfg, const char *profile, enum aws_ser
 		*signing_region = p->iam_region;
 		return buf_printf(url, "https://%s", p->iam_host);
 	case AWS_SERVICE_STS:
-		mode = getenv("AWS_STS_REGIONAL_ENDPOINTS");
+		mode = env_get(aws_config_env(cfg), "AWS_STS_REGIONAL_ENDPOINTS");
 		if (mode == NULL || *mode == '\0')
 			mode = profile_get(cfg, profile, "sts_regional_endpoints");
 		if (mode != NULL && *mode != '\0' && strcmp(mode, "legacy") != 0 && strcmp(mode, "regional") != 0) {
@@ -245,7 +237,7 @@ aws_endpoint_resolve(const struct aws_config *cfg, const char *profile, enum aws
 		url = explicit_url;
 		snprintf(source, sizeof(source), "--endpoint-url");
 	} else {
-		const char *ign = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+		const char *ign = env_get(aws_config_env(cfg), "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 
 		if (ign == NULL)
 			ign = profile_get(cfg, profile, "ignore_configured_endpoint_urls");
@@ -262,7 +254,7 @@ aws_endpoint_resolve(const struct aws_config *cfg, const char *profile, enum aws
 		buf_release(&b);
 		return b.failed ? irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory") : -1;
 	}
-	ca = getenv("AWS_CA_BUNDLE");
+	ca = env_get(aws_config_env(cfg), "AWS_CA_BUNDLE");
 	if (ca == NULL || *ca == '\0')
 		ca = profile_get(cfg, profile, "ca_bundle");
 	out->service = services[service].name;

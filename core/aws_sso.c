@@ -39,8 +39,8 @@ sso_login_hint(struct irsa_error *err, const char *profile)
 }
 
 int
-aws_sso_token_load(const char *profile, const char *start_url, const char *sso_session, time_t now,
-                   struct aws_sso_token *out, struct irsa_error *err)
+aws_sso_token_load(const struct env *env, const char *profile, const char *start_url, const char *sso_session,
+                   time_t now, struct aws_sso_token *out, struct irsa_error *err)
 {
 	const char *key = sso_session != NULL ? sso_session : start_url;
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -59,7 +59,7 @@ aws_sso_token_load(const char *profile, const char *start_url, const char *sso_s
 		return irsa_error_set(err, IRSA_ERR_INTERNAL, "SHA-1 failed");
 	for (i = 0; i < md_len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	dir = path_expand("~/.aws/sso/cache");
+	dir = path_expand_env(env, "~/.aws/sso/cache");
 	if (dir == NULL)
 		return irsa_error_oom(err);
 	buf_init(&path, PATH_MAX);

@@ -331,7 +331,7 @@ eks_token_get(const struct eks_token_options *opt, struct eks_token *out, struct
 	memset(&ep, 0, sizeof(ep));
 	if (check_cluster(opt->cluster_id, err) != 0)
 		return -1;
-	if (aws_config_load(&cfg, err) != 0 ||
+	if (aws_config_load_env(opt->env, &cfg, err) != 0 ||
 	    aws_config_resolve_profile(cfg, &flags, &profile, &explicit_flag, err) != 0)
 		goto done;
 	/* No region is no error: botocore's STS then uses the global endpoint. */

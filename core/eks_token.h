@@ -27,6 +27,8 @@
 #include "error.h"
 #include "sigv4.h"
 
+struct env;
+
 #define EKS_TOKEN_PREFIX       "k8s-aws-v1."
 #define EKS_TOKEN_ID_HEADER    "x-k8s-aws-id"
 #define EKS_TOKEN_URL_EXPIRES  60                /* X-Amz-Expires (awscli URL_TIMEOUT) */
@@ -66,6 +68,7 @@ struct eks_token_options {
 	const char *profile;    /* --profile (turns off the environment's keys, as in botocore) */
 	const char *region;     /* --region; else AWS_REGION, AWS_DEFAULT_REGION, the profile's */
 	const char *role_arn;   /* --role-arn: AssumeRole first, sign with its keys */
+	const struct env *env;  /* what every AWS_* variable is read from (env.h); NULL: the process's */
 };
 
 /* Loads the AWS config files, resolves profile, region and the STS

@@ -1,8 +1,8 @@
 /* core/kube_eks_auth.c - the built-in EKS token behind the Kubernetes
  * client's token hook: the plugin's flags and env list read once, the token
- * made by eks_token_get() with the env list laid over the environment (under
- * a lock, undone at once), and cached until shortly before it expires. No
- * printing. */
+ * made by eks_token_get() reading the environment through the env list (an
+ * env.h overlay: the process environment is never changed), and cached
+ * until shortly before it expires. No printing. */
 #include "config.h"
 
 #include "kube_eks_auth.h"
@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "eks_token.h"
+#include "env.h"
 #include "kube_exec.h"
 #include "log.h"
 
@@ -22,8 +23,7 @@ struct kube_eks_auth {
 	char *region;
 	char *profile; /* only a --profile flag; AWS_PROFILE stays in env */
 	char *role_arn;
-	struct kube_exec_env *env; /* the plugin's env list, laid over the environment */
-	size_t n_env;
+	struct env *env; /* the plugin's env list over the environment; NULL: none */
 	char source[KUBE_MAX_DESCRIPTION];
 
 	pthread_mutex_t lock; /* the cache */
@@ -31,9 +31,6 @@ struct kube_eks_auth {
 	time_t expiry;
 	unsigned count;
 };
-
-/* The environment is the process's: one token at a time changes it. */
-static pthread_mutex_t env_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
 dup_opt(char **out, const char *s)
@@ -119,14 +116,11 @@ kube_eks_auth_new(const struct kube_target *t, struct irsa_error *err)
 	a = auth_alloc(&p, err);
 	if (a == NULL || t->exec.n_env == 0)
 		return a;
-	a->env = calloc(t->exec.n_env, sizeof(*a->env));
-	for (i = 0; a->env != NULL && i < t->exec.n_env; i++, a->n_env++)
-		if ((a->env[i].name = strdup(t->exec.env[i].name)) == NULL ||
-		    (a->env[i].value = strdup(t->exec.env[i].value)) == NULL) {
-			free(a->env[i].name);
+	a->env = env_new();
+	for (i = 0; a->env != NULL && i < t->exec.n_env; i++)
+		if (env_set(a->env, t->exec.env[i].name, t->exec.env[i].value) != 0)
 			break;
-		}
-	if (a->env == NULL || a->n_env < t->exec.n_env) {
+	if (a->env == NULL || i < t->exec.n_env) {
 		kube_eks_auth_free(a);
 		irsa_error_oom(err);
 		return NULL;
@@ -137,15 +131,9 @@ kube_eks_auth_new(const struct kube_target *t, struct irsa_error *err)
 void
 kube_eks_auth_free(struct kube_eks_auth *a)
 {
-	size_t i;
-
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->n_env; i++) {
-		free(a->env[i].name);
-		buf_free_secret(a->env[i].value); /* may be a key (AWS_SECRET_ACCESS_KEY) */
-	}
-	free(a->env);
+	env_free(a->env); /* wipes: a value may be a key (AWS_SECRET_ACCESS_KEY) */
 	buf_free_secret(a->token);
 	free(a->cluster_id);
 	free(a->region);
@@ -155,59 +143,14 @@ kube_eks_auth_free(struct kube_eks_auth *a)
 	free(a);
 }
 
-/* The environment as it was before env_apply(): n saved values (NULL:
- * unset), restored in reverse so that a name listed twice ends as it began. */
-static int
-env_apply(const struct kube_eks_auth *a, char **saved)
-{
-	const char *old;
-	size_t i;
-
-	for (i = 0; i < a->n_env; i++) {
-		old = getenv(a->env[i].name);
-		saved[i] = old != NULL ? strdup(old) : NULL;
-		if ((old != NULL && saved[i] == NULL) || setenv(a->env[i].name, a->env[i].value, 1) != 0) {
-			free(saved[i]);
-			saved[i] = NULL;
-			return (int)i;
-		}
-	}
-	return (int)a->n_env;
-}
-
-static void
-env_restore(const struct kube_eks_auth *a, char **saved, int n)
-{
-	while (n-- > 0) {
-		if (saved[n] != NULL)
-			setenv(a->env[n].name, saved[n], 1);
-		else
-			unsetenv(a->env[n].name);
-		buf_free_secret(saved[n]);
-	}
-}
-
 /* Makes a new token into a's cache. Called with a->lock held. */
 static int
 token_make(struct kube_eks_auth *a, struct irsa_error *err)
 {
-	struct eks_token_options opt = {a->cluster_id, a->profile, a->region, a->role_arn};
+	struct eks_token_options opt = {a->cluster_id, a->profile, a->region, a->role_arn, a->env};
 	struct eks_token t;
-	char **saved = NULL;
-	int rc, n = 0;
 
-	if (a->n_env > 0 && (saved = calloc(a->n_env, sizeof(*saved))) == NULL)
-		return irsa_error_oom(err);
-	pthread_mutex_lock(&env_lock);
-	n = env_apply(a, saved);
-	if ((size_t)n < a->n_env)
-		rc = irsa_error_oom(err);
-	else
-		rc = eks_token_get(&opt, &t, err);
-	env_restore(a, saved, n);
-	pthread_mutex_unlock(&env_lock);
-	free(saved);
-	if (rc != 0) {
+	if (eks_token_get(&opt, &t, err) != 0) {
 		irsa_error_prefix(err, "%s", a->source);
 		return -1;
 	}

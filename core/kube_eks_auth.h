@@ -6,11 +6,10 @@
  *
  * The plugin's flags say what to sign for (cluster name or id, region,
  * role ARN, --profile); its env list (AWS_PROFILE, AWS_ENDPOINT_URL,
- * AWS_CONFIG_FILE, ...) is honoured as the plugin would see it: laid over
- * the process environment while the token is made. The AWS core reads the
- * environment with getenv(), so that is done under a process-wide lock and
- * undone at once; no other thread may read the environment meanwhile (the
- * headless commands never make a token while a region scan runs).
+ * AWS_CONFIG_FILE, ...) is honoured as the plugin would see it: an env.h
+ * overlay over the process environment, handed down to the AWS code (and to
+ * a credential_process it runs) for this token only. The process
+ * environment is never changed, so tokens may be made on any thread.
  *
  * A token is cached until KUBE_TOKEN_MARGIN seconds before it expires, and
  * made again when the server refused it (401). No printing. */

@@ -18,6 +18,7 @@
 
 #include "aws_time.h"
 #include "buf.h"
+#include "env.h"
 #include "jsonobj.h"
 #include "log.h"
 #include "proc.h"
@@ -27,8 +28,6 @@
 #define PLUGIN_DOCS                                                                                                    \
 	"https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins"
 #define MAX_KEY (1024 * 1024)
-
-extern char **environ;
 
 /* One cached credential. */
 struct cache_entry {
@@ -169,66 +168,24 @@ exec_info(const struct kube_target *t)
 	return text;
 }
 
-static bool
-env_named(const char *entry, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(entry, name, n) == 0 && entry[n] == '=';
-}
-
 /* The parent's environment, then the plugin's env list, then
  * KUBERNETES_EXEC_INFO; a later entry replaces an earlier one of the same
- * name (Go's exec keeps the last). The caller frees with env_free(). */
+ * name (Go's exec keeps the last). NULL when out of memory; the caller
+ * frees with env_envp_free(). */
 static char **
 env_build(const struct kube_exec_config *c, const char *info)
 {
-	size_t n_parent = 0, n = 0, i, j;
-	char **envp;
-
-	while (environ[n_parent] != NULL)
-		n_parent++;
-	envp = calloc(n_parent + c->n_env + 2, sizeof(*envp));
-	if (envp == NULL)
-		return NULL;
-	for (i = 0; i < n_parent; i++) {
-		bool replaced = env_named(environ[i], EXEC_INFO_VAR);
-
-		for (j = 0; j < c->n_env && !replaced; j++)
-			replaced = env_named(environ[i], c->env[j].name);
-		if (!replaced && (envp[n++] = strdup(environ[i])) == NULL)
-			goto oom;
-	}
-	for (i = 0; i < c->n_env; i++) {
-		bool later = false;
-
-		for (j = i + 1; j < c->n_env && !later; j++)
-			later = strcmp(c->env[i].name, c->env[j].name) == 0;
-		if (!later && asprintf(&envp[n++], "%s=%s", c->env[i].name, c->env[i].value) < 0) {
-			envp[--n] = NULL;
-			goto oom;
-		}
-	}
-	if (asprintf(&envp[n++], "%s=%s", EXEC_INFO_VAR, info) < 0) {
-		envp[--n] = NULL;
-		goto oom;
-	}
-	return envp;
-oom:
-	for (i = 0; i < n; i++)
-		buf_free_secret(envp[i]);
-	free(envp);
-	return NULL;
-}
-
-static void
-env_free(char **envp)
-{
+	struct env *e = env_new();
+	char **envp = NULL;
 	size_t i;
 
-	for (i = 0; envp != NULL && envp[i] != NULL; i++)
-		buf_free_secret(envp[i]);
-	free(envp);
+	for (i = 0; e != NULL && i < c->n_env; i++)
+		if (env_set(e, c->env[i].name, c->env[i].value) != 0)
+			break;
+	if (e != NULL && i == c->n_env && env_set(e, EXEC_INFO_VAR, info) == 0)
+		envp = env_envp(e);
+	env_free(e);
+	return envp;
 }
 
 /* --- reading what it printed ----------------------------------------------------- */
@@ -357,7 +314,7 @@ exec_run(const struct kube_target *t, int timeout_ms, struct kube_credential *ou
 	if (argv == NULL || envp == NULL) {
 		free(info);
 		free(argv);
-		env_free(envp);
+		env_envp_free(envp);
 		return irsa_error_set(err, IRSA_ERR_INTERNAL, "out of memory");
 	}
 	argv[0] = c->command;
@@ -397,7 +354,7 @@ exec_run(const struct kube_target *t, int timeout_ms, struct kube_credential *ou
 out:
 	free(info);
 	free(argv);
-	env_free(envp);
+	env_envp_free(envp);
 	return rc;
 }
 

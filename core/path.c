@@ -13,9 +13,16 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "env.h"
 
 char *
 path_expand(const char *p)
+{
+	return path_expand_env(NULL, p);
+}
+
+char *
+path_expand_env(const struct env *env, const char *p)
 {
 	struct buf b, out;
 	const char *s, *home = NULL;
@@ -43,7 +50,7 @@ path_expand(const char *p)
 			if ((size_t)(end - name) < sizeof(var)) {
 				memcpy(var, name, (size_t)(end - name));
 				var[end - name] = '\0';
-				val = getenv(var);
+				val = env_get(env, var);
 			}
 			if (val != NULL) {
 				buf_addstr(&b, val);
@@ -64,7 +71,7 @@ path_expand(const char *p)
 	for (i = 1; s[i] != '\0' && s[i] != '/'; i++)
 		;
 	if (i == 1) {
-		home = getenv("HOME");
+		home = env_get(env, "HOME");
 		if (home == NULL) {
 			struct passwd *pw = getpwuid(getuid());
 

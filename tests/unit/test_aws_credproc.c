@@ -52,7 +52,7 @@ test_process_success(void **state)
 	       "echo ignored >&2",
 	       path, sizeof(path));
 	snprintf(cmd, sizeof(cmd), "'%s' AKID\\ PROC \"$HOME ;x\"", path);
-	assert_int_equal(aws_credential_process_run("proc", cmd, 5000, &c, &err), 0);
+	assert_int_equal(aws_credential_process_run(NULL, "proc", cmd, 5000, &c, &err), 0);
 	assert_string_equal(c.access_key_id, "AKID PROC");
 	assert_string_equal(c.secret_access_key, "process-secret-1");
 	assert_string_equal(c.session_token, "process-token-1");
@@ -67,7 +67,7 @@ test_process_success(void **state)
 	/* no session token, no expiration: long-term keys */
 	script(t, "min", "echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"min-secret-1\"}'", path,
 	       sizeof(path));
-	assert_int_equal(aws_credential_process_run("proc", path, 0, &c, &err), 0);
+	assert_int_equal(aws_credential_process_run(NULL, "proc", path, 0, &c, &err), 0);
 	assert_null(c.session_token);
 	assert_int_equal(c.expiration, 0);
 	aws_credentials_release(&c);
@@ -83,7 +83,7 @@ test_process_failures(void **state)
 	char path[PATH_MAX];
 
 	script(t, "fail", "echo 'token expired: run sso login' >&2; echo second line >&2; exit 3", path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("dev", path, 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", path, 5000, &c, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
 	aws_test_assert_contains(err.message, "\"dev\"");
 	aws_test_assert_contains(err.message, "exited with 3: token expired: run sso login");
@@ -91,32 +91,32 @@ test_process_failures(void **state)
 	assert_null(c.access_key_id);
 
 	script(t, "badjson", "echo 'AccessKeyId=A'", path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("dev", path, 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", path, 5000, &c, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_PARSE);
 	aws_test_assert_contains(err.message, "did not print a JSON object");
 
 	script(t, "v2", "echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'", path,
 	       sizeof(path));
-	assert_int_equal(aws_credential_process_run("dev", path, 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", path, 5000, &c, &err), -1);
 	aws_test_assert_contains(err.message, "Version");
 
 	script(t, "nokey", "echo '{\"Version\": 1, \"SecretAccessKey\": \"nokey-secret-1\"}'", path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("dev", path, 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", path, 5000, &c, &err), -1);
 	aws_test_assert_contains(err.message, "AccessKeyId");
 
 	script(t, "badtime",
 	       "echo '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S1234567\", \"Expiration\": "
 	       "\"tomorrow\"}'",
 	       path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("dev", path, 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", path, 5000, &c, &err), -1);
 	aws_test_assert_contains(err.message, "Expiration");
 
-	assert_int_equal(aws_credential_process_run("dev", "/no/such/helper --x", 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", "/no/such/helper --x", 5000, &c, &err), -1);
 	aws_test_assert_contains(err.message, "cannot run");
 	aws_test_assert_contains(err.message, "/no/such/helper");
-	assert_int_equal(aws_credential_process_run("dev", "helper 'unclosed", 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", "helper 'unclosed", 5000, &c, &err), -1);
 	aws_test_assert_contains(err.message, "closing quotation");
-	assert_int_equal(aws_credential_process_run("dev", "   ", 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "dev", "   ", 5000, &c, &err), -1);
 	aws_test_assert_contains(err.message, "empty");
 	redact_reset();
 }
@@ -132,19 +132,19 @@ test_process_timeout_and_cap(void **state)
 
 	/* the child and what it started are stopped */
 	script(t, "hang", "sleep 30 & sleep 30", path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("slow", path, 300, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "slow", path, 300, &c, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
 	aws_test_assert_contains(err.message, "\"slow\"");
 	aws_test_assert_contains(err.message, "did not finish");
 	assert_true(time(NULL) - start < 10);
 	/* closing its output does not end the wait: exiting does */
 	script(t, "mute", "exec >&- 2>&-; sleep 30", path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("mute", path, 300, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "mute", path, 300, &c, &err), -1);
 	aws_test_assert_contains(err.message, "did not finish");
 	assert_true(time(NULL) - start < 10);
 
 	script(t, "chatty", "exec yes", path, sizeof(path));
-	assert_int_equal(aws_credential_process_run("loud", path, 5000, &c, &err), -1);
+	assert_int_equal(aws_credential_process_run(NULL, "loud", path, 5000, &c, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_LIMIT);
 	aws_test_assert_contains(err.message, "\"loud\"");
 }

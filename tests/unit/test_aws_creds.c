@@ -4,8 +4,9 @@
  * (token, role listing, credentials, v1 fallback and refusal, disabled), the
  * SSO portal, web identity and two-hop AssumeRole chains through STS,
  * caching and refresh near expiry on a moved clock, one refresh for many
- * threads, credential_process and MFA errors, cancellation. No network
- * beyond loopback. */
+ * threads, credential_process and MFA errors, cancellation, an environment
+ * overlay read instead of the process environment. No network beyond
+ * loopback. */
 #include "config.h"
 
 #include <pthread.h>
@@ -24,6 +25,7 @@
 
 #include "aws_config.h"
 #include "aws_creds.h"
+#include "env.h"
 #include "error.h"
 #include "redact.h"
 
@@ -143,6 +145,65 @@ test_process_and_mfa_errors(void **state)
 	assert_int_equal(http_stub_seen_count(e->srv), 0);
 	aws_creds_free(p);
 	aws_config_free(cfg);
+	redact_reset();
+}
+
+/* A config loaded with an overlay (a kubeconfig exec entry's env list) reads
+ * AWS_CONFIG_FILE, AWS_PROFILE and AWS_REGION from it, and its
+ * credential_process runs with it, while the process environment stays as
+ * it was. */
+static void
+test_overlay_environment(void **state)
+{
+	struct stub_env *e = *state;
+	struct aws_config *cfg = NULL;
+	struct aws_creds *p;
+	struct aws_credentials c;
+	struct irsa_error err;
+	struct env *env = env_new();
+	const char *profile;
+	char script[4096], config[4096], text[8192], *region;
+	bool explicit_flag;
+
+	aws_test_path(e->t, "overlay-helper.sh", script, sizeof(script));
+	aws_test_write(script,
+	               "#!/bin/sh\nprintf '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": "
+	               "\"overlay-secret\"}' \"$IRSA_TEST_OVERLAY_KEY\"\n",
+	               1);
+	aws_test_path(e->t, "overlay-config", config, sizeof(config));
+	snprintf(text, sizeof(text), "[profile ov]\nregion = eu-north-1\ncredential_process = %s\n", script);
+	aws_test_write(config, text, 0);
+	aws_test_write(e->t->config, "[profile proc]\nregion = us-west-2\n", 0);
+	setenv("AWS_PROFILE", "proc", 1);
+	setenv("AWS_REGION", "us-west-2", 1);
+	assert_non_null(env);
+	assert_int_equal(env_set(env, "AWS_CONFIG_FILE", config), 0);
+	assert_int_equal(env_set(env, "AWS_PROFILE", "ov"), 0);
+	assert_int_equal(env_set(env, "AWS_REGION", "ap-south-1"), 0);
+	assert_int_equal(env_set(env, "IRSA_TEST_OVERLAY_KEY", "AKIDOVERLAY"), 0);
+
+	assert_int_equal(aws_config_load_env(env, &cfg, &err), 0);
+	assert_ptr_equal(aws_config_env(cfg), env);
+	assert_string_equal(aws_config_path(cfg), config);
+	assert_int_equal(aws_config_resolve_profile(cfg, NULL, &profile, &explicit_flag, &err), 0);
+	assert_string_equal(profile, "ov");
+	region = aws_config_resolve_region(cfg, NULL, profile, &err);
+	assert_string_equal(region, "ap-south-1");
+	p = aws_creds_new(cfg, profile, explicit_flag, region, &err);
+	assert_non_null(p);
+	get_ok(p, &c);
+	assert_string_equal(c.access_key_id, "AKIDOVERLAY");
+	aws_credentials_release(&c);
+
+	/* The process environment is as it was. */
+	assert_string_equal(getenv("AWS_CONFIG_FILE"), e->t->config);
+	assert_string_equal(getenv("AWS_PROFILE"), "proc");
+	assert_string_equal(getenv("AWS_REGION"), "us-west-2");
+	assert_null(getenv("IRSA_TEST_OVERLAY_KEY"));
+	aws_creds_free(p);
+	free(region);
+	aws_config_free(cfg);
+	env_free(env);
 	redact_reset();
 }
 
@@ -771,6 +832,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_environment_and_profile, stub_setup, stub_teardown),
 	        cmocka_unit_test_setup_teardown(test_process_and_mfa_errors, stub_setup, stub_teardown),
+	        cmocka_unit_test_setup_teardown(test_overlay_environment, stub_setup, stub_teardown),
 	        cmocka_unit_test_setup_teardown(test_container_full_uri_token, stub_setup, stub_teardown),
 	        cmocka_unit_test_setup_teardown(test_container_relative_uri_token_file, stub_setup, stub_teardown),
 	        cmocka_unit_test_setup_teardown(test_container_errors, stub_setup, stub_teardown),

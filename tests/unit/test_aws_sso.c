@@ -42,8 +42,8 @@ test_sso_token_cache(void **state)
 	aws_test_path(t, ".aws/sso/cache/33d5ca4bf3b1a62edb96b47f7c203034a43ac435.json", path, sizeof(path));
 	aws_test_write(path, "{\"accessToken\": \"sso-access-token-2\", \"expiresAt\": \"2020-01-01T00:00:00UTC\"}", 0);
 
-	assert_int_equal(aws_sso_token_load("sso", "https://corp.awsapps.com/start", "corp", 1700000000, &tok, &err),
-	                 0);
+	assert_int_equal(
+	        aws_sso_token_load(NULL, "sso", "https://corp.awsapps.com/start", "corp", 1700000000, &tok, &err), 0);
 	assert_string_equal(tok.access_token, "sso-access-token-1");
 	assert_int_equal(tok.expires_at, 1893456000);
 	aws_test_assert_contains(tok.path, "ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
@@ -52,19 +52,19 @@ test_sso_token_cache(void **state)
 	assert_null(tok.access_token);
 
 	/* expired, then missing: both say how to log in again */
-	assert_int_equal(aws_sso_token_load("legacy", "https://old.awsapps.com/start", NULL, 1700000000, &tok, &err),
-	                 -1);
+	assert_int_equal(
+	        aws_sso_token_load(NULL, "legacy", "https://old.awsapps.com/start", NULL, 1700000000, &tok, &err), -1);
 	assert_int_equal(err.kind, IRSA_ERR_AUTH);
 	aws_test_assert_contains(err.message, "expired");
 	assert_string_equal(err.hint, "Run: aws sso login --profile legacy");
 	assert_null(tok.access_token);
-	assert_int_equal(aws_sso_token_load("other", "https://x.awsapps.com/start", NULL, 0, &tok, &err), -1);
+	assert_int_equal(aws_sso_token_load(NULL, "other", "https://x.awsapps.com/start", NULL, 0, &tok, &err), -1);
 	aws_test_assert_contains(err.message, "missing");
 	assert_string_equal(err.hint, "Run: aws sso login --profile other");
 
 	aws_test_path(t, ".aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", path, sizeof(path));
 	aws_test_write(path, "{\"accessToken\": \"x\"}", 0);
-	assert_int_equal(aws_sso_token_load("sso", NULL, "corp", 0, &tok, &err), -1);
+	assert_int_equal(aws_sso_token_load(NULL, "sso", NULL, "corp", 0, &tok, &err), -1);
 	aws_test_assert_contains(err.message, "expiresAt");
 	redact_reset();
 }
