@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "editdist.h"
+
 #define SID_OIDC      TRUST_SID_PREFIX "Oidc"
 #define SID_OIDC_LIKE TRUST_SID_PREFIX "OidcLike"
 #define SID_SERVICE   TRUST_SID_PREFIX "Svc"
@@ -524,33 +526,6 @@ trust_services(size_t *n)
 	return services;
 }
 
-/* Levenshtein distance, case-insensitive, of two short names (capped at 64). */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[65], prev, tmp;
-
-	if (la > 64 || lb > 64)
-		return 64;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-
-			tmp = row[j];
-			row[j] = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-			if (prev + cost < row[j])
-				row[j] = prev + cost;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 const struct trust_service *
 trust_service_lookup(const char *name, struct irsa_error *err)
 {
@@ -568,7 +543,7 @@ trust_service_lookup(const char *name, struct irsa_error *err)
 	snprintf(bare, sizeof(bare), "%.*s", (int)(len < 63 ? len : 63), name);
 	for (d = 0; d <= (len < 4 ? 1 : len / 3 < 3 ? len / 3 : 3) && shown == 0; d++) {
 		for (i = 0; i < N_SERVICES && shown < 3; i++) {
-			if (distance(bare, services[i].name) != d)
+			if (editdist(bare, services[i].name, true) != d)
 				continue;
 			best = strlen(msg);
 			snprintf(msg + best, sizeof(msg) - best, "%s%s (%s)", shown++ ? ", " : "", services[i].name,

@@ -5,6 +5,8 @@
 
 #include "cli.h"
 
+#include "editdist.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,33 +52,6 @@ cli_usage_error(struct cli *cli, const char *hint, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Edit distance, for "did you mean". Names are short. */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, tmp;
-	size_t row[64];
-
-	if (la >= 63 || lb >= 63)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 static const char *
 suggest_command(const char *name)
 {
@@ -84,7 +59,7 @@ suggest_command(const char *name)
 	size_t i, d, best_d = 3;
 
 	for (i = 0; cli_commands[i] != NULL; i++) {
-		d = edit_distance(name, cli_commands[i]->name);
+		d = editdist(name, cli_commands[i]->name, false);
 		if (d < best_d) {
 			best_d = d;
 			best = cli_commands[i]->name;
