@@ -775,6 +775,16 @@ sts_client(struct aws_creds *p, const struct aws_cred_step *s, const struct aws_
 	return c;
 }
 
+/* The step's role_session_name, else botocore's default in name. */
+static const char *
+session_name(struct aws_creds *p, const struct aws_cred_step *s, char *name, size_t size)
+{
+	if (s->role_session_name != NULL)
+		return s->role_session_name;
+	aws_creds_session_name(creds_now(p), name, size);
+	return name;
+}
+
 static int
 fetch_web_identity(struct aws_creds *p, const struct aws_cred_step *s, struct aws_credentials *out,
                    struct irsa_error *err)
@@ -794,11 +804,9 @@ fetch_web_identity(struct aws_creds *p, const struct aws_cred_step *s, struct aw
 		buf_free_secret(token);
 		return -1;
 	}
-	if (s->role_session_name == NULL)
-		aws_creds_session_name(creds_now(p), name, sizeof(name));
 	memset(&in, 0, sizeof(in));
 	in.role_arn = s->role_arn;
-	in.session_name = s->role_session_name != NULL ? s->role_session_name : name;
+	in.session_name = session_name(p, s, name, sizeof(name));
 	in.web_identity_token = token;
 	rc = aws_sts_assume_role_with_web_identity(c, &in, &got, err);
 	if (rc == 0)
@@ -832,11 +840,9 @@ fetch_assume_role(struct aws_creds *p, const struct aws_cred_step *s, const stru
 	c = sts_client(p, s, src, &hold, err);
 	if (c == NULL)
 		return -1;
-	if (s->role_session_name == NULL)
-		aws_creds_session_name(creds_now(p), name, sizeof(name));
 	memset(&in, 0, sizeof(in));
 	in.role_arn = s->role_arn;
-	in.session_name = s->role_session_name != NULL ? s->role_session_name : name;
+	in.session_name = session_name(p, s, name, sizeof(name));
 	in.external_id = s->external_id;
 	in.duration_seconds = s->duration_seconds;
 	rc = aws_sts_assume_role(c, &in, &got, err);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aws_op.h"
 #include "buf.h"
 
 #define SAMPLE_MAX    (1 << 20)
@@ -102,6 +103,20 @@ sample_set_body(struct sample *s, const char *text, size_t len)
 {
 	buf_reset(&s->body);
 	assert_int_equal(buf_add(&s->body, text, len), 0);
+}
+
+/* Checks op's form body against expected, then releases op. */
+static SAMPLE_UNUSED void
+assert_body(struct aws_op *op, const char *expected)
+{
+	struct buf b;
+
+	buf_init(&b, AWS_OP_MAX_BODY);
+	assert_int_equal(aws_op_form_body(op, &b), 0);
+	if (strcmp(buf_cstr(&b), expected) != 0)
+		fail_msg("%s body differs:\n--- expected\n%s\n--- actual\n%s", op->name, expected, buf_cstr(&b));
+	buf_release(&b);
+	aws_op_release(op);
 }
 
 /* The request line botocore gives for "### <service> <op>" in

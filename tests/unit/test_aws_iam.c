@@ -54,19 +54,6 @@
 
 /* --- request bodies ------------------------------------------------------------- */
 
-static void
-assert_body(struct aws_op *op, const char *expected)
-{
-	struct buf b;
-
-	buf_init(&b, AWS_OP_MAX_BODY);
-	assert_int_equal(aws_op_form_body(op, &b), 0);
-	if (strcmp(buf_cstr(&b), expected) != 0)
-		fail_msg("%s body differs:\n--- expected\n%s\n--- actual\n%s", op->name, expected, buf_cstr(&b));
-	buf_release(&b);
-	aws_op_release(op);
-}
-
 /* Compares op's form body with botocore's line for the operation. */
 static void
 assert_botocore_body(struct aws_op *op)

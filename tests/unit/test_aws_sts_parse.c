@@ -22,19 +22,6 @@
 #define ROLE_ARN "arn:aws:iam::111122223333:role/my-role"
 
 static void
-assert_body(struct aws_op *op, const char *expected)
-{
-	struct buf b;
-
-	buf_init(&b, AWS_OP_MAX_BODY);
-	assert_int_equal(aws_op_form_body(op, &b), 0);
-	if (strcmp(buf_cstr(&b), expected) != 0)
-		fail_msg("%s body differs:\n--- expected\n%s\n--- actual\n%s", op->name, expected, buf_cstr(&b));
-	buf_release(&b);
-	aws_op_release(op);
-}
-
-static void
 test_bodies_match_botocore(void **state)
 {
 	struct aws_sts_web_identity wi = {
