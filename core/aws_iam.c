@@ -765,6 +765,19 @@ aws_iam_op_add_client_id_to_oidc_provider(struct aws_op *op, const char *provide
 }
 
 int
+aws_iam_op_remove_client_id_from_oidc_provider(struct aws_op *op, const char *provider_arn, const char *client_id,
+                                               struct irsa_error *err)
+{
+	if (provider_op(op, "RemoveClientIDFromOpenIDConnectProvider", provider_arn, err) != 0 ||
+	    check_client_ids(&client_id, 1, err) != 0) {
+		aws_op_release(op);
+		return -1;
+	}
+	aws_op_add(op, "ClientID", client_id);
+	return aws_op_finish(op, err);
+}
+
+int
 aws_iam_op_update_oidc_provider_thumbprint(struct aws_op *op, const char *provider_arn, const char *const *thumbprints,
                                            size_t n_thumbprints, struct irsa_error *err)
 {

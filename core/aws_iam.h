@@ -244,6 +244,8 @@ int aws_iam_op_create_oidc_provider(struct aws_op *op, const char *url, const ch
 int aws_iam_op_delete_oidc_provider(struct aws_op *op, const char *provider_arn, struct irsa_error *err);
 int aws_iam_op_add_client_id_to_oidc_provider(struct aws_op *op, const char *provider_arn, const char *client_id,
                                               struct irsa_error *err);
+int aws_iam_op_remove_client_id_from_oidc_provider(struct aws_op *op, const char *provider_arn, const char *client_id,
+                                                   struct irsa_error *err);
 int aws_iam_op_update_oidc_provider_thumbprint(struct aws_op *op, const char *provider_arn,
                                                const char *const *thumbprints, size_t n_thumbprints,
                                                struct irsa_error *err);

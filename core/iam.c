@@ -414,6 +414,16 @@ iam_add_client_id_to_oidc_provider(struct aws_client *c, const char *provider_ar
 }
 
 int
+iam_remove_client_id_from_oidc_provider(struct aws_client *c, const char *provider_arn, const char *client_id,
+                                        struct irsa_error *err)
+{
+	struct aws_op op;
+
+	return exchange_empty(c, &op, aws_iam_op_remove_client_id_from_oidc_provider(&op, provider_arn, client_id, err),
+	                      err);
+}
+
+int
 iam_update_oidc_provider_thumbprint(struct aws_client *c, const char *provider_arn, const char *const *thumbprints,
                                     size_t n_thumbprints, struct irsa_error *err)
 {

@@ -77,6 +77,8 @@ int iam_create_oidc_provider(struct aws_client *c, const char *url, const char *
 int iam_delete_oidc_provider(struct aws_client *c, const char *provider_arn, struct irsa_error *err);
 int iam_add_client_id_to_oidc_provider(struct aws_client *c, const char *provider_arn, const char *client_id,
                                        struct irsa_error *err);
+int iam_remove_client_id_from_oidc_provider(struct aws_client *c, const char *provider_arn, const char *client_id,
+                                            struct irsa_error *err);
 int iam_update_oidc_provider_thumbprint(struct aws_client *c, const char *provider_arn, const char *const *thumbprints,
                                         size_t n_thumbprints, struct irsa_error *err);
 int iam_get_account_summary(struct aws_client *c, struct aws_account_summary *out, struct irsa_error *err);

@@ -2,7 +2,8 @@
  * request bodies built with json-c (slashes in annotation keys left as
  * they are), answers read into struct kube_object, workloads filtered by
  * their pod template's service account, rollout restart's patch and
- * kubectl's paused check, and the re-read and retry after a 409 Conflict.
+ * kubectl's paused check, the re-read and retry after a 409 Conflict, and
+ * a delete's uid precondition and its refusal told plainly.
  * No printing. */
 #include "config.h"
 
@@ -431,6 +432,89 @@ kube_create_serviceaccount(struct kube_client *c, const char *ns, const char *na
 	if (rc == 0 && out != NULL)
 		rc = kube_object_from_json(o, KUBE_SERVICE_ACCOUNT, out, err);
 	json_object_put(o);
+	return rc;
+}
+
+/* The uid after "prefix" in a precondition failure's message, up to stop
+ * (or the end), into out; "" when the message has none. */
+static void
+uid_after(const char *msg, const char *prefix, const char *stop, char *out, size_t outsz)
+{
+	const char *p = msg != NULL ? strstr(msg, prefix) : NULL;
+	size_t len;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	p += strlen(prefix);
+	len = stop != NULL && strstr(p, stop) != NULL ? (size_t)(strstr(p, stop) - p) : strcspn(p, ",. ");
+	snprintf(out, outsz, "%.*s", (int)len, p);
+}
+
+/* Rewrites a 409 to a DELETE with a uid precondition: the API server's
+ * words ("the UID in the precondition (A) does not match the UID in record
+ * (B)" from the registry, or "Precondition failed: UID in precondition: A,
+ * UID in object meta: B" from storage) become which object it is now. */
+static void
+precondition_failed(const char *ns, const char *name, const char *uid, struct irsa_error *err)
+{
+	struct irsa_error was = *err;
+	char now[128];
+
+	uid_after(was.message, "UID in record (", ")", now, sizeof(now));
+	if (now[0] == '\0')
+		uid_after(was.message, "UID in object meta: ", NULL, now, sizeof(now));
+	irsa_error_set(err, IRSA_ERR_CONFLICT,
+	               "service account \"%s\" in namespace \"%s\" was not deleted: it is not the one irsa "
+	               "expected (uid %s)%s%s%s",
+	               name, ns, uid, now[0] != '\0' ? " but another of the same name (uid " : "", now,
+	               now[0] != '\0' ? "), created since" : "");
+	irsa_error_hint(err,
+	                "irsa leaves a service account it did not make alone. If this one should go too: kubectl "
+	                "delete serviceaccount %s -n %s",
+	                name, ns);
+	err->http_status = was.http_status;
+	irsa_error_set_code(err, was.code[0] != '\0' ? was.code : NULL,
+	                    was.request_id[0] != '\0' ? was.request_id : NULL);
+}
+
+int
+kube_delete_serviceaccount(struct kube_client *c, const char *ns, const char *name, const char *uid,
+                           struct irsa_error *err)
+{
+	struct kube_req r = {.method = "DELETE",
+	                     .verb = "delete",
+	                     .kind = KUBE_SERVICE_ACCOUNT,
+	                     .namespace = ns,
+	                     .name = name,
+	                     .retry_safe = true};
+	struct irsa_error local;
+	char *body = NULL;
+	int rc;
+
+	if (err == NULL)
+		err = &local;
+	if (uid != NULL) {
+		struct json_object *doc = json_object_new_object(), *pre = json_object_new_object();
+
+		if (doc != NULL && pre != NULL) {
+			json_object_object_add(pre, "uid", json_object_new_string(uid));
+			json_object_object_add(doc, "kind", json_object_new_string("DeleteOptions"));
+			json_object_object_add(doc, "apiVersion", json_object_new_string("v1"));
+			json_object_object_add(doc, "preconditions", pre);
+			pre = NULL;
+		}
+		json_object_put(pre);
+		if ((body = json_text(doc)) == NULL)
+			return irsa_error_oom(err);
+		r.content_type = "application/json";
+		r.body = body;
+		r.body_len = strlen(body);
+	}
+	rc = kube_request(c, &r, NULL, err);
+	free(body);
+	if (rc != 0 && uid != NULL && err->http_status == 409)
+		precondition_failed(ns, name, uid, err);
 	return rc;
 }
 

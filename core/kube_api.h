@@ -1,7 +1,8 @@
 /* core/kube_api.h - the Kubernetes calls irsa makes, typed: server version,
  * namespaces, service accounts (list, get, create, merge-patch of
- * annotations), the pods and workloads that use a service account, rollout
- * restart as kubectl sends it, TokenRequest and SelfSubjectAccessReview.
+ * annotations, delete with a uid precondition), the pods and workloads
+ * that use a service account, rollout restart as kubectl sends it,
+ * TokenRequest and SelfSubjectAccessReview.
  *
  * Objects come back as struct kube_object: the fields irsa reads, borrowed
  * from the JSON object the server sent, which the struct holds (obj) for
@@ -132,6 +133,17 @@ char *kube_annotations_patch(const struct kube_kv *changes, size_t n);
 int kube_patch_serviceaccount_annotations(struct kube_client *c, const char *ns, const char *name,
                                           const struct kube_kv *changes, size_t n, struct kube_object *out,
                                           struct irsa_error *err);
+
+/* Deletes service account ns/name. uid not NULL: only when the object
+ * still has that metadata.uid (DeleteOptions preconditions.uid), so that a
+ * same-named service account someone created since is never deleted. Sent
+ * again after a 429 or 5xx (the precondition keeps that safe). Returns 0,
+ * or -1 with err set: IRSA_ERR_NOT_FOUND when there is no such service
+ * account (also when an earlier attempt of this call deleted it: the
+ * caller decides what that means), IRSA_ERR_CONFLICT when its uid is not
+ * uid (the message gives both). */
+int kube_delete_serviceaccount(struct kube_client *c, const char *ns, const char *name, const char *uid,
+                               struct irsa_error *err);
 
 /* The pods of namespace ns (NULL or "": all) that run as service account
  * sa (fieldSelector=spec.serviceAccountName=sa). Returns as

@@ -26,6 +26,9 @@
 #include "trust.h"
 
 struct json_object;
+struct aws_client;
+struct kube_client;
+struct oidc_options;
 
 /* The annotations irsa owns on a service account (prefix eks.amazonaws.com/). */
 #define PLAN_ANN_ROLE_ARN         "eks.amazonaws.com/role-arn"
@@ -69,24 +72,43 @@ struct plan_state {
 
 	char *provider_arn; /* iam_oidc_provider_arn() of the issuer */
 	bool provider_exists;
-	bool provider_has_sts; /* its ClientIDList holds sts.amazonaws.com */
-	char *thumbprint;      /* of the issuer's top CA (oidc.h); NULL when it could not be read */
+	bool provider_has_sts;  /* its ClientIDList holds sts.amazonaws.com */
+	char *thumbprint;       /* of the issuer's top CA (oidc.h); NULL when it could not be read */
 	char *thumbprint_error; /* why not, for the plan's warning; NULL when read */
 
+	char *role_name; /* the role looked up: ch->role_arn's name, ch->role_name or plan_role_name() */
 	bool role_exists;
-	struct aws_role role;      /* GetRole, when it exists */
-	char *trust_text;          /* its trust document as IAM holds it (decoded), when it exists */
+	struct aws_role role;        /* GetRole, when it exists */
+	char *trust_text;            /* its trust document as IAM holds it (decoded), when it exists */
 	struct aws_strings attached; /* ARNs of the managed policies attached to it */
-	long trust_quota;          /* AssumeRolePolicySizeQuota (0: unknown, the default applies) */
-	long attached_quota;       /* AttachedPoliciesPerRoleQuota (0: unknown, the default applies) */
+	long trust_quota;            /* AssumeRolePolicySizeQuota (0: unknown, the default applies) */
+	long attached_quota;         /* AttachedPoliciesPerRoleQuota (0: unknown, the default applies) */
 
 	bool sa_exists;
-	struct kube_object sa;           /* the service account, when it exists */
+	struct kube_object sa;             /* the service account, when it exists */
 	struct kube_object_list workloads; /* deployments, stateful sets, daemon sets running as it */
 };
 
 void plan_state_init(struct plan_state *st);
 void plan_state_release(struct plan_state *st);
+
+/* The clients a plan is read and applied with. Borrowed. */
+struct plan_env {
+	struct aws_client *aws;          /* IAM, STS and EKS, in the cluster's region */
+	struct kube_client *kube;        /* the cluster's API server */
+	const struct oidc_options *oidc; /* how to reach the issuer (CA bundle, --connect-to); NULL: defaults */
+};
+
+/* Reads what the plan depends on (plan_read.c): the caller's account
+ * (GetCallerIdentity), the cluster's issuer (DescribeCluster), the OIDC
+ * provider and, when it is missing, the issuer's thumbprint (oidc.h; a
+ * failure there is recorded, not returned), the role, its trust and
+ * attached policies, the account's quotas (GetAccountSummary; unknown when
+ * denied), the service account and the workloads running as it. The role
+ * read is ch->role_arn's, else ch->role_name, else plan_role_name()'s.
+ * Returns 0 and fills st (initialised here; the caller releases it, also
+ * after a failure), or -1 with err set. */
+int plan_read(const struct plan_env *env, const struct plan_choices *ch, struct plan_state *st, struct irsa_error *err);
 
 enum plan_step_kind {
 	PLAN_STEP_OIDC_PROVIDER,  /* CreateOpenIDConnectProvider */
@@ -114,16 +136,16 @@ struct plan_step {
 	char *request; /* the API request: "IAM CreateRole RoleName=..." or "PATCH /api/v1/namespaces/..." */
 	char *command; /* the equivalent aws or kubectl command, shell-quoted, one line */
 
-	char *provider_url; /* OIDC_*: the issuer URL */
-	char *provider_arn; /* OIDC_* */
-	char *thumbprint;   /* OIDC_PROVIDER: 40 lowercase hex digits, or NULL (IAM then reads it itself) */
-	char *role_name;    /* ROLE_*, POLICY_ATTACH */
-	char *role_path;    /* ROLE_CREATE */
-	char *document;     /* ROLE_CREATE, ROLE_TRUST: the trust policy to write (canonical JSON) */
-	char *document_before; /* ROLE_TRUST: the trust as IAM held it at plan time, byte for byte */
-	char *policy_arn;   /* POLICY_ATTACH */
-	char *ns;           /* SA_*, RESTART */
-	char *name;         /* SA_*: the service account; RESTART: the workload */
+	char *provider_url;      /* OIDC_*: the issuer URL */
+	char *provider_arn;      /* OIDC_* */
+	char *thumbprint;        /* OIDC_PROVIDER: 40 lowercase hex digits, or NULL (IAM then reads it itself) */
+	char *role_name;         /* ROLE_*, POLICY_ATTACH */
+	char *role_path;         /* ROLE_CREATE */
+	char *document;          /* ROLE_CREATE, ROLE_TRUST: the trust policy to write (canonical JSON) */
+	char *document_before;   /* ROLE_TRUST: the trust as IAM held it at plan time, byte for byte */
+	char *policy_arn;        /* POLICY_ATTACH */
+	char *ns;                /* SA_*, RESTART */
+	char *name;              /* SA_*: the service account; RESTART: the workload */
 	enum kube_kind workload; /* RESTART: KUBE_DEPLOYMENT, KUBE_STATEFULSET or KUBE_DAEMONSET */
 	struct plan_annotation *annotations; /* SA_CREATE: all it is created with; SA_ANNOTATE: the changes */
 	size_t n_annotations;
@@ -144,10 +166,10 @@ struct plan {
 	/* The end state: what export writes. */
 	char *role_name;
 	char *role_arn;
-	bool role_exists;                  /* at plan time */
-	char *trust_before;                /* canonical JSON of the role's trust at plan time; NULL for a new role */
-	char *trust_after;                 /* canonical JSON of the trust the plan leaves */
-	struct aws_strings policies;       /* every policy the role should have attached (requested) */
+	bool role_exists;                    /* at plan time */
+	char *trust_before;                  /* canonical JSON of the role's trust at plan time; NULL for a new role */
+	char *trust_after;                   /* canonical JSON of the trust the plan leaves */
+	struct aws_strings policies;         /* every policy the role should have attached (requested) */
 	struct plan_annotation *annotations; /* the service account's irsa annotations after the plan */
 	size_t n_annotations;
 	bool sa_exists; /* at plan time */
@@ -174,6 +196,10 @@ char *plan_role_name(const char *cluster, const char *ns, const char *sa);
  * Returns 0, or -1 with err set (IRSA_ERR_INVALID_INPUT naming the field,
  * the value and the fix). (names.c) */
 int plan_check_choices(const struct plan_choices *ch, const char *arn_prefix, struct irsa_error *err);
+
+/* The same without the cluster and region, for when they are not known yet
+ * (a context names them; plan_read() checks everything again). (names.c) */
+int plan_check_names(const struct plan_choices *ch, const char *arn_prefix, struct irsa_error *err);
 
 /* Builds the plan from the choices and the state. Pure. Returns 0 and
  * fills out (initialised here; the caller releases it, also after a

@@ -215,6 +215,11 @@ parse_pass(struct cli *cli, int argc, char **argv, bool first_pass, int *cmd_ind
 		else if (index < CLI_MAX_FLAGS) {
 			cli->flag_values[index] = value != NULL ? value : "true";
 			cli->flag_set[index] = true;
+			if (cli->n_repeats >= CLI_MAX_REPEATS)
+				return cli_usage_error(cli, "Split the work into several runs.",
+				                       "more than %d command flags given", CLI_MAX_REPEATS);
+			cli->repeats[cli->n_repeats].index = index;
+			cli->repeats[cli->n_repeats++].value = cli->flag_values[index];
 		}
 	}
 	return 0;
@@ -342,4 +347,21 @@ cli_print_command_help(FILE *out, const struct cmd *cmd)
 	}
 	fputs("\nGlobal flags:\n", out);
 	print_flags(out, cli_global_flags);
+}
+
+size_t
+cli_flag_values(const struct cli *cli, const char *name, const char **out, size_t max)
+{
+	size_t n = 0;
+	int index;
+
+	if (cli->cmd == NULL || flag_lookup(cli->cmd->flags, name, strlen(name), 0, &index) == NULL)
+		return 0;
+	for (int i = 0; i < cli->n_repeats; i++)
+		if (cli->repeats[i].index == index) {
+			if (n < max)
+				out[n] = cli->repeats[i].value;
+			n++;
+		}
+	return n;
 }

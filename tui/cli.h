@@ -9,6 +9,7 @@
 
 #define CLI_MAX_FLAGS   24
 #define CLI_MAX_REGIONS 64
+#define CLI_MAX_REPEATS 64 /* occurrences of the command flags, in all */
 
 /* Exit statuses shared by every command. */
 enum {
@@ -52,8 +53,13 @@ struct cli {
 	bool version;
 
 	const struct cmd *cmd;                  /* NULL: no command given */
-	const char *flag_values[CLI_MAX_FLAGS]; /* by index in cmd->flags */
+	const char *flag_values[CLI_MAX_FLAGS]; /* by index in cmd->flags: the last occurrence */
 	bool flag_set[CLI_MAX_FLAGS];
+	struct {
+		int index; /* in cmd->flags */
+		const char *value;
+	} repeats[CLI_MAX_REPEATS]; /* every occurrence, in order, for flags given more than once (--policy) */
+	int n_repeats;
 	int argc; /* positional arguments after the command */
 	char **argv;
 
@@ -75,6 +81,10 @@ const struct cmd *cli_find_command(const char *name);
 /* The value of the command's flag `name`, or NULL when not given. */
 const char *cli_flag_value(const struct cli *cli, const char *name);
 bool cli_flag_given(const struct cli *cli, const char *name);
+
+/* Every value of the command's flag `name`, in the order given: fills out
+ * (up to max) and returns how many there were. */
+size_t cli_flag_values(const struct cli *cli, const char *name, const char **out, size_t max);
 
 /* Prints "irsa: <message>" and a hint line to cli->err; returns EXIT_USAGE. */
 int cli_usage_error(struct cli *cli, const char *hint, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

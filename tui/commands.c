@@ -4,11 +4,14 @@
 
 #include "cli.h"
 
+extern const struct cmd cmd_apply;
 extern const struct cmd cmd_clusters;
 extern const struct cmd cmd_contexts;
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_namespaces;
+extern const struct cmd cmd_plan;
 extern const struct cmd cmd_policies;
+extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_serviceaccounts;
 extern const struct cmd cmd_token;
 extern const struct cmd cmd_version;
@@ -17,11 +20,14 @@ extern const struct cmd cmd_whoami;
 /* One command a line (clang-format would pack them). */
 /* clang-format off */
 const struct cmd *const cli_commands[] = {
+        &cmd_apply,
         &cmd_clusters,
         &cmd_contexts,
         &cmd_help,
         &cmd_namespaces,
+        &cmd_plan,
         &cmd_policies,
+        &cmd_rollback,
         &cmd_serviceaccounts,
         &cmd_token,
         &cmd_version,

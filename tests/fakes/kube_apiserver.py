@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fake Kubernetes API server for irsa's tests (see tests/fakes/README.md).
 
-  kube_apiserver.py make-pki --dir DIR [--client NAME:GROUP1,GROUP2 ...]
+  kube_apiserver.py make-pki --dir DIR [--client NAME:GROUP1,GROUP2 ...] [--dns-name NAME ...]
   kube_apiserver.py serve --config CONFIG.json [--verbose]
 
 The implementation is the kubefake package beside this script.
@@ -22,13 +22,16 @@ def main(argv):
     mk = sub.add_parser("make-pki", help="write CA, server, client and SA signing keys")
     mk.add_argument("--dir", required=True)
     mk.add_argument("--client", action="append", default=[], metavar="NAME:GROUP1,GROUP2")
+    mk.add_argument("--dns-name", action="append", default=[], metavar="NAME",
+                    help="another DNS name for the server certificate (an OIDC issuer's host)")
     sv = sub.add_parser("serve", help="serve until SIGTERM/SIGINT")
     sv.add_argument("--config", required=True)
     sv.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = ap.parse_args(argv)
     try:
         if args.command == "make-pki":
-            pki.make_pki(args.dir, [pki.parse_client_spec(c) for c in args.client])
+            pki.make_pki(args.dir, [pki.parse_client_spec(c) for c in args.client],
+                         args.dns_name)
             return 0
         return server.serve(args.config, args.verbose)
     except (config.ConfigError, ValueError, OSError) as e:

@@ -8,7 +8,8 @@ EKS cluster, on free loopback ports, seeded, with a kubeconfig and an env file.
     python3 tests/fakes/sandbox.py run [--keep] -- CMD ARGS...
 
 `up` writes into DIR (mode 700):
-  env             `export K='V'` lines (AWS_*, KUBECONFIG, IRSA_SANDBOX_*), mode 600
+  env             `export K='V'` lines (AWS_*, KUBECONFIG, IRSA_SANDBOX_*,
+                  IRSA_CONNECT_TO), mode 600
   kubeconfig      like `aws eks update-kubeconfig`; contexts shop-prod,
                   shop-staging (exec aws eks get-token), shop-prod-token,
                   shop-prod-cert, shop-prod-viewer; current-context shop-prod
@@ -18,6 +19,11 @@ EKS cluster, on free loopback ports, seeded, with a kubeconfig and an env file.
   pids            "<pid> <name> <port>" per process (each is its own session)
   logs/           one log per process
   .irsa-sandbox   marker: `down` removes only directories that carry it
+
+Each fake Kubernetes server also plays its cluster's OIDC issuer host
+(oidc.eks.REGION.amazonaws.com, in the server certificate's SANs; the server
+sends leaf + intermediate CA, pki/ca.pem is the root): IRSA_CONNECT_TO maps
+each issuer host's port 443 to its server, AWS_CA_BUNDLE is pki/ca.pem.
 
 Failure injection for tests: IRSA_SANDBOX_FAIL_AT=<stage> makes `up` fail at
 that stage (pki, start, seed-aws, seed-aws-partial, wait-kube, files) and clean up.
@@ -301,8 +307,17 @@ def make_dir(d):
     os.makedirs(os.path.join(d, "logs"), mode=0o700, exist_ok=True)
 
 
+def issuer_host(region):
+    return f"oidc.eks.{region}.amazonaws.com"
+
+
 def make_issuer(region):
-    return f"https://oidc.eks.{region}.amazonaws.com/id/{secrets.token_hex(16).upper()}"
+    return f"https://{issuer_host(region)}/id/{secrets.token_hex(16).upper()}"
+
+
+def connect_to(region, port):
+    """curl --connect-to entry sending the region's issuer host to a local port."""
+    return f"{issuer_host(region)}:443:127.0.0.1:{port}"
 
 
 def kube_config(d, cluster, port, moto_url, issuer, tokens, admin_token):
@@ -466,6 +481,8 @@ def kubeconfig(d, clusters_man, kube_info, moto_url, ca_data, tokens):
 
 def env_lines(d, manifest):
     admin = manifest["users"]["irsa-admin"]
+    oidc = [c["oidc"] for c in manifest["clusters"].values()]
+    no_proxy = ",".join(["127.0.0.1", "localhost"] + sorted({o["host"] for o in oidc}))
     kv = [
         ("AWS_ENDPOINT_URL", manifest["moto"]["url"]),
         ("AWS_ACCESS_KEY_ID", admin["access_key_id"]),
@@ -476,8 +493,8 @@ def env_lines(d, manifest):
         ("AWS_SHARED_CREDENTIALS_FILE", os.path.join(d, "aws-credentials")),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("KUBECONFIG", os.path.join(d, "kubeconfig")),
-        ("NO_PROXY", "127.0.0.1,localhost"),
-        ("no_proxy", "127.0.0.1,localhost"),
+        ("NO_PROXY", no_proxy),
+        ("no_proxy", no_proxy),
         ("IRSA_SANDBOX_DIR", d),
         ("IRSA_SANDBOX_MANIFEST", os.path.join(d, "manifest.json")),
         ("IRSA_SANDBOX_MOTO_URL", manifest["moto"]["url"]),
@@ -485,6 +502,9 @@ def env_lines(d, manifest):
         ("IRSA_SANDBOX_FAKE_ADMIN_TOKEN", manifest["fake_admin_token"]),
         ("IRSA_SANDBOX_KUBE_ADMIN_TOKEN", manifest["kube_tokens"]["admin"]),
         ("IRSA_SANDBOX_KUBE_VIEWER_TOKEN", manifest["kube_tokens"]["viewer"]),
+        # The issuers' hosts on loopback (OIDC discovery, thumbprint).
+        ("IRSA_CONNECT_TO", ",".join(o["connect_to"] for o in oidc)),
+        ("AWS_CA_BUNDLE", os.path.join(d, "pki", "ca.pem")),
     ]
     for name, c in manifest["clusters"].items():
         kv.append((f"IRSA_SANDBOX_KUBE_URL_{name.upper().replace('-', '_')}",
@@ -520,9 +540,13 @@ def _up(d, launcher, t0, deadline):
     progress("making the test PKI")
     fail_at("pki")
     log = os.path.join(d, "logs", "pki.log")
+    hosts = []
+    for c in clusters:
+        hosts += ["--dns-name", issuer_host(c["region"])]
     with open(log, "wb") as lf:
         rc = subprocess.run([sys.executable, KUBE_APISERVER, "make-pki", "--dir", pki,
-                             "--client", "admin:system:masters", "--client", "viewer:viewers"],
+                             "--client", "admin:system:masters", "--client", "viewer:viewers"]
+                            + hosts,
                             stdin=subprocess.DEVNULL, stdout=lf, stderr=lf,
                             timeout=max(5, deadline - time.time())).returncode
     if rc != 0:
@@ -595,6 +619,11 @@ def _up(d, launcher, t0, deadline):
         c["kube"]["seed"] = kube_man[name]
         c["kube"]["context"] = name
         c["kube"]["config"] = os.path.join(d, f"kube-{name}.json")
+        issuer = issuers[name]
+        c["oidc"] = {"host": issuer_host(c["region"]),
+                     "connect_to": connect_to(c["region"], kube_info[name]["port"]),
+                     "discovery_url": issuer + "/.well-known/openid-configuration",
+                     "jwks_uri": issuer + "/keys"}
     manifest["processes"] = [{"name": p["name"], "pid": p["pid"], "port": p["port"],
                               "log": p["log"]} for p in launcher.procs]
     aws_files(d, aws["users"])

@@ -10,6 +10,7 @@
  *     sa-get NS NAME                   "ns/name", then "key=value" per annotation
  *     sa-create NS NAME [KEY=VALUE...] creates it with those annotations
  *     sa-annotate NS NAME KEY=VALUE|KEY- ...   merge patch (KEY- removes)
+ *     sa-delete NS NAME [UID]          deletes it (only while its uid is UID, when given)
  *     pods NS|-A SA                    "ns/name" of the pods running as SA
  *     workloads NS|-A SA               "Kind ns/name" of the workloads using SA
  *     restart KIND NS NAME             rollout restart (deployment, statefulset, daemonset)
@@ -141,6 +142,10 @@ run(struct kube_client *c, int argc, char **argv)
 			return fail(&err);
 		printf("%s/%s %s\n", o.namespace, o.name, o.resource_version);
 		kube_object_release(&o);
+	} else if (strcmp(cmd, "sa-delete") == 0 && (argc == 3 || argc == 4)) {
+		if (kube_delete_serviceaccount(c, argv[1], argv[2], argc == 4 ? argv[3] : NULL, &err) != 0)
+			return fail(&err);
+		printf("%s/%s deleted\n", argv[1], argv[2]);
 	} else if (strcmp(cmd, "pods") == 0 && argc == 3) {
 		return print_list(kube_list_pods_using(c, ns_arg(argv[1]), argv[2], &l, &err), &l, false, false, &err);
 	} else if (strcmp(cmd, "workloads") == 0 && argc == 3) {

@@ -5,7 +5,8 @@
 # read-only viewer), pagination proven by the fake's request counter, a 429
 # with Retry-After, a 500, a 410 that restarts a list, TokenRequest verified
 # against the fake's JWKS, SelfSubjectAccessReview, rollout restart, and a
-# created and annotated service account as kubectl sees it.
+# created, annotated and deleted (with a uid precondition) service account
+# as kubectl sees it.
 set -u
 . "${IRSA_SRCDIR:-.}/tests/lib/tap.sh"
 . "${IRSA_SRCDIR:-.}/tests/lib/sandbox.sh"
@@ -25,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-tap_plan 48
+tap_plan 60
 sandbox_up "$dir/sb"
 URL=$IRSA_SANDBOX_KUBE_URL_SHOP_PROD
 ADMIN=$IRSA_SANDBOX_FAKE_ADMIN_TOKEN
@@ -197,5 +198,32 @@ is "$RC" 0 "merge patch: remove role-arn, add two annotations"
 is "$(kc get sa irsa-made -n orders -o json | jq -c '.metadata.annotations')" \
 	'{"eks.amazonaws.com/audience":"sts.amazonaws.com","eks.amazonaws.com/sts-regional-endpoints":"true"}' \
 	"kubectl sees exactly the patched annotations"
+
+# --- delete, only the service account irsa means ---------------------------------
+uid=$(kc get sa irsa-made -n orders -o jsonpath='{.metadata.uid}')
+other=00000000-0000-4000-8000-000000000000
+run --context shop-prod-token sa-delete orders irsa-made "$other"
+is "$RC" 1 "delete with another uid precondition: refused"
+like "$ERR" "service account \"irsa-made\" in namespace \"orders\" was not deleted: it is not the one irsa expected \(uid $other\) but another of the same name \(uid $uid\), created since \(Conflict, HTTP 409" \
+	"precondition mismatch: a conflict naming both uids"
+like "$ERR" "kind: conflict" "precondition mismatch: kind conflict"
+is "$(kc get sa irsa-made -n orders -o name)" "serviceaccount/irsa-made" "precondition mismatch: kubectl still sees it"
+fake POST /_fake/faults '{"rules": [{"match": "^/api/v1/namespaces/orders/serviceaccounts/irsa-made$", "method": "DELETE", "status": 503, "times": 1}]}' >/dev/null
+fake POST /_fake/requests/reset >/dev/null
+run --context shop-prod-token sa-delete orders irsa-made "$uid"
+is "$RC:$OUT" "0:orders/irsa-made deleted" "delete with its uid (after a 503, sent again)"
+is "$(counter 'DELETE /api/v1/namespaces/{ns}/serviceaccounts/{name}')" 2 "the 503 and the retry reached the fake"
+fake DELETE /_fake/faults >/dev/null
+is "$(kc get sa irsa-made -n orders -o name 2>&1)" \
+	'Error from server (NotFound): serviceaccounts "irsa-made" not found' "kubectl no longer finds it"
+run --context shop-prod-token sa-delete orders irsa-made "$uid"
+like "$ERR" 'service account "irsa-made" not found in namespace "orders".*NotFound, HTTP 404' "deleting it again: 404 names it"
+like "$ERR" "kind: not_found" "deleting it again: kind not_found (the caller decides)"
+run --context shop-prod-token sa-create orders irsa-made
+run --context shop-prod-token sa-delete orders irsa-made "$uid"
+is "$RC" 1 "re-created under the same name: the old uid does not delete the new one"
+is "$(kc get sa irsa-made -n orders -o name)" "serviceaccount/irsa-made" "the new one is still there"
+run --context shop-prod-token sa-delete orders irsa-made
+is "$RC:$OUT" "0:orders/irsa-made deleted" "delete without a uid precondition"
 
 tap_done

@@ -14,6 +14,7 @@
 
 #include "aws_op.h"
 #include "buf.h"
+#include "test_data.h"
 
 #define SAMPLE_MAX    (1 << 20)
 #define SAMPLE_UNUSED __attribute__((unused))
@@ -29,23 +30,10 @@ struct sample {
 static SAMPLE_UNUSED char *
 sample_read(const char *rel)
 {
-	const char *src = getenv("IRSA_SRCDIR");
-	char path[PATH_MAX], chunk[4096];
-	struct buf b;
-	size_t n;
-	FILE *f;
+	char path[512];
 
-	if (src == NULL || *src == '\0')
-		src = ".";
-	snprintf(path, sizeof(path), "%s/tests/data/aws/%s", src, rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s (is IRSA_SRCDIR set?)", path);
-	buf_init(&b, SAMPLE_MAX);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(buf_add(&b, chunk, n), 0);
-	fclose(f);
-	return buf_detach(&b);
+	snprintf(path, sizeof(path), "aws/%s", rel);
+	return test_data_read(path);
 }
 
 /* Loads an answer file: "HTTP 200", headers, a blank line, the body. */

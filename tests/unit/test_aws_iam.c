@@ -157,6 +157,11 @@ test_other_bodies(void **state)
 	            "Action=AddClientIDToOpenIDConnectProvider&Version=2010-05-08&OpenIDConnectProviderArn=arn%3Aaws"
 	            "%3Aiam%3A%3A111122223333%3Aoidc-provider%2Foidc.eks.us-west-2.amazonaws.com%2Fid%2FEXAMPLED539D"
 	            "4633E53DE1B71EXAMPLE&ClientID=irsa-test");
+	assert_int_equal(aws_iam_op_remove_client_id_from_oidc_provider(&op, OIDC_ARN, "irsa-test", &err), 0);
+	assert_body(&op,
+	            "Action=RemoveClientIDFromOpenIDConnectProvider&Version=2010-05-08&OpenIDConnectProviderArn=arn"
+	            "%3Aaws%3Aiam%3A%3A111122223333%3Aoidc-provider%2Foidc.eks.us-west-2.amazonaws.com%2Fid%2FEXAMP"
+	            "LED539D4633E53DE1B71EXAMPLE&ClientID=irsa-test");
 	assert_int_equal(aws_iam_op_update_oidc_provider_thumbprint(&op, OIDC_ARN, thumbs, 2, &err), 0);
 	assert_body(&op,
 	            "Action=UpdateOpenIDConnectProviderThumbprint&Version=2010-05-08&OpenIDConnectProviderArn=arn%3A"
@@ -326,6 +331,7 @@ test_policy_and_oidc_rules(void **state)
 	assert_refused(aws_iam_op_create_oidc_provider(&op, "https://i.example", empty_id, 1, NULL, 0, NULL, 0, &err),
 	               &op, &err, "client ID");
 	assert_refused(aws_iam_op_add_client_id_to_oidc_provider(&op, OIDC_ARN, "", &err), &op, &err, "client ID");
+	assert_refused(aws_iam_op_remove_client_id_from_oidc_provider(&op, OIDC_ARN, "", &err), &op, &err, "client ID");
 	assert_refused(aws_iam_op_update_oidc_provider_thumbprint(&op, OIDC_ARN, NULL, 0, &err), &op, &err,
 	               "no thumbprint");
 	assert_refused(aws_iam_op_get_oidc_provider(&op, "oidc.eks.example", &err), &op, &err, "OIDC provider ARN");

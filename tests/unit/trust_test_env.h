@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "test_data.h"
 #include "trust.h"
 
 #define ISSUER_A   "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -21,32 +22,14 @@
 #define PROVIDER_B "arn:aws:iam::111122223333:oidc-provider/" ISSUER_B
 #define ACCOUNT    "111122223333"
 
-static inline void
-trust_test_path(const char *name, char *path, size_t size)
-{
-	const char *src = getenv("IRSA_SRCDIR");
-
-	snprintf(path, size, "%s/tests/data/trust/%s", src != NULL ? src : ".", name);
-}
-
-/* The file's contents; the caller frees. Fails the test when unreadable. */
+/* tests/data/trust/<name>; the caller frees. */
 static inline char *
 trust_test_read(const char *name)
 {
-	char path[PATH_MAX], chunk[4096];
-	struct buf b;
-	size_t n;
-	FILE *f;
+	char rel[512];
 
-	trust_test_path(name, path, sizeof(path));
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s (is IRSA_SRCDIR set?)", path);
-	buf_init(&b, 1 << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(buf_add(&b, chunk, n), 0);
-	fclose(f);
-	return buf_detach(&b);
+	snprintf(rel, sizeof(rel), "trust/%s", name);
+	return test_data_read(rel);
 }
 
 /* The parsed document; the caller frees with trust_free(). */
@@ -63,26 +46,14 @@ trust_test_load(const char *name)
 	return t;
 }
 
-/* Compares actual with the golden file name. */
+/* Compares actual with the golden file tests/data/trust/<name>. */
 static inline void
 trust_test_golden(const char *name, const char *actual)
 {
-	char path[PATH_MAX];
-	char *expected;
-	FILE *f;
+	char rel[512];
 
-	assert_non_null(actual);
-	if (getenv("IRSA_UPDATE_GOLDEN") != NULL) {
-		trust_test_path(name, path, sizeof(path));
-		f = fopen(path, "wb");
-		assert_non_null(f);
-		fputs(actual, f);
-		fclose(f);
-	}
-	expected = trust_test_read(name);
-	if (strcmp(expected, actual) != 0)
-		fail_msg("%s differs from the golden file:\n--- expected\n%s--- actual\n%s", name, expected, actual);
-	free(expected);
+	snprintf(rel, sizeof(rel), "trust/%s", name);
+	test_data_golden(rel, actual);
 }
 
 /* The canonical JSON of t compared with a golden file. */

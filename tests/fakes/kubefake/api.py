@@ -170,7 +170,7 @@ def patch_(ctx, res):
     return _reply(ctx, res, 200, _save(ctx, res, cur, _typed(res, new), rv))
 
 
-def _delete_preconditions(ctx, cur):
+def _delete_preconditions(ctx, res, cur):
     media = ctx.content_type.split(";")[0].strip().lower()
     if not ctx.body or media not in ("application/json", ""):
         return
@@ -180,12 +180,12 @@ def _delete_preconditions(ctx, cur):
         raise errors.bad_request("error decoding DeleteOptions") from None
     md = cur["metadata"]
     if pre.get("uid") and pre["uid"] != md["uid"]:
-        raise errors.ApiError(409, "Conflict", f"Precondition failed: UID in precondition: "
-                              f"{pre['uid']}, UID in object meta: {md['uid']}")
+        raise errors.precondition_failed(res.plural, res.group, res.kind, ctx.info.name, "UID",
+                                         pre["uid"], md["uid"])
     if pre.get("resourceVersion") and pre["resourceVersion"] != md["resourceVersion"]:
-        raise errors.ApiError(409, "Conflict", f"Precondition failed: ResourceVersion in "
-                              f"precondition: {pre['resourceVersion']}, ResourceVersion in "
-                              f"object meta: {md['resourceVersion']}")
+        raise errors.precondition_failed(res.plural, res.group, res.kind, ctx.info.name,
+                                         "ResourceVersion", pre["resourceVersion"],
+                                         md["resourceVersion"])
 
 
 # NamespaceLifecycle admission refuses to delete these.
@@ -198,7 +198,7 @@ def delete(ctx, res):
         raise errors.ApiError(403, "Forbidden", f'namespaces "{ctx.info.name}" is forbidden: '
                               "this namespace may not be deleted",
                               {"name": ctx.info.name, "kind": "namespaces"})
-    _delete_preconditions(ctx, cur)
+    _delete_preconditions(ctx, res, cur)
     name, ns = ctx.info.name, ctx.info.namespace if res.namespaced else ""
     if not _dry_run(ctx):
         if res is NAMESPACES:

@@ -1,10 +1,17 @@
 """The request pipeline, independent of HTTP plumbing.
 
 For each request: admin endpoints (/_fake/) first; otherwise count it, apply
-fault rules, authenticate, authorize (RequestInfo -> RBAC attributes), then
-dispatch to the non-resource routes (version, health, discovery, OpenAPI,
-OIDC) or to the resource handlers (api.py, reviews.py). Any ApiError becomes
-its Status reply; an unexpected exception becomes a 500 InternalError.
+fault rules, answer the OIDC issuer's own paths (unauthenticated, see below),
+authenticate, authorize (RequestInfo -> RBAC attributes), then dispatch to the
+non-resource routes (version, health, discovery, OpenAPI, OIDC) or to the
+resource handlers (api.py, reviews.py). Any ApiError becomes its Status
+reply; an unexpected exception becomes a 500 InternalError.
+
+When the service account issuer has a path (EKS:
+https://oidc.eks.REGION.amazonaws.com/id/HEX), the server also plays the
+issuer's host, which EKS serves apart from the API server:
+PATH/.well-known/openid-configuration (issuer exactly as configured, jwks_uri
+ISSUER/keys) and PATH/keys, to anyone, whatever credentials came.
 """
 
 import time
@@ -51,6 +58,7 @@ class App:
         self.signer = signer
         self.url = url
         self.issuer = config.get("service_account_issuer") or url
+        self.issuer_path = urllib.parse.urlsplit(self.issuer).path.rstrip("/")
         self.admin_token = config.get("admin_token", "fake-admin")
         self.controllers = config.get("cluster_defaults", True)
         self.authn = auth.Authenticator(config, log)
@@ -78,6 +86,9 @@ class App:
                     return DROP
                 if rule.get("status"):
                     raise faults.error_for(rule)
+            issuer_reply = self._issuer(req.method, path)
+            if issuer_reply is not None:
+                return issuer_reply
             user = self.authn.authenticate(req.headers, req.peercert)
             self._authorize(user, info)
             if not info.is_resource:
@@ -103,6 +114,20 @@ class App:
         if not allowed:
             raise errors.forbidden(info.resource, info.group, info.name,
                                    rbac.forbidden_reason(user, attrs))
+
+    def _issuer(self, method, path):
+        """The issuer host's answers (EKS style), or None when path is not one of them."""
+        if not self.issuer_path:
+            return None
+        if path == self.issuer_path + "/.well-known/openid-configuration":
+            doc = jwt.eks_openid_configuration(self.issuer)
+        elif path == self.issuer_path + "/keys":
+            doc = self.signer.jwks()
+        else:
+            return None
+        if method not in ("GET", "HEAD"):
+            raise errors.method_not_allowed()
+        return 200, doc, {}
 
     def _non_resource(self, method, path):
         if method not in ("GET", "HEAD"):

@@ -69,6 +69,24 @@ def conflict(resource, group, name):
                     "version and try again", _details(name, group, resource))
 
 
+def precondition_failed(resource, group, kind, name, field, want, have):
+    """409 for a DELETE whose DeleteOptions precondition (field "UID" or
+    "ResourceVersion") does not hold. The generic registry's rest.BeforeDelete
+    names the Kind (GroupResource{Group, Resource: Kind}); namespaces check
+    their own preconditions, in storage's words."""
+    if resource == "namespaces" and not group:
+        return ApiError(409, "Conflict",
+                        f'Operation cannot be fulfilled on namespaces "{name}": Precondition failed: '
+                        f"{field} in precondition: {want}, {field} in object meta: {have}",
+                        _details(name, group, resource))
+    why = ("The object might have been deleted and then recreated" if field == "UID" else
+           "The object might have been modified")
+    return ApiError(409, "Conflict",
+                    f'Operation cannot be fulfilled on {qualified(kind, group)} "{name}": the {field} '
+                    f"in the precondition ({want}) does not match the {field} in record ({have}). "
+                    f"{why}", _details(name, group, kind))
+
+
 def bad_request(message):
     return ApiError(400, "BadRequest", message)
 

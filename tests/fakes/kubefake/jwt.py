@@ -55,6 +55,18 @@ def openid_configuration(issuer):
             "id_token_signing_alg_values_supported": ["RS256"]}
 
 
+def eks_openid_configuration(issuer):
+    """The discovery document EKS serves at ISSUER/.well-known/openid-configuration:
+    issuer exactly as configured, keys at ISSUER/keys."""
+    return {"issuer": issuer,
+            "jwks_uri": issuer.rstrip("/") + "/keys",
+            "authorization_endpoint": "urn:kubernetes:programmatic_authorization",
+            "response_types_supported": ["id_token"],
+            "subject_types_supported": ["public"],
+            "claims_supported": ["sub", "iss"],
+            "id_token_signing_alg_values_supported": ["RS256"]}
+
+
 def service_account_claims(issuer, audiences, now, seconds, sa, bound=None):
     """Claims of a bound service account token. sa is the ServiceAccount object;
     bound is the spec.boundObjectRef dict (a Pod or Secret) or None."""
