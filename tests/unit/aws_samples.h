@@ -14,7 +14,7 @@
 
 #include "aws_op.h"
 #include "buf.h"
-#include "test_data.h"
+#include "golden.h"
 
 #define SAMPLE_MAX    (1 << 20)
 #define SAMPLE_UNUSED __attribute__((unused))

@@ -18,7 +18,7 @@
 #include "error.h"
 #include "export.h"
 #include "plan.h"
-#include "test_data.h"
+#include "golden.h"
 #include "trust.h"
 
 #define S_ISSUER     "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"

@@ -13,7 +13,7 @@
 
 #include "buf.h"
 #include "error.h"
-#include "test_data.h"
+#include "golden.h"
 #include "trust.h"
 
 #define ISSUER_A   "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
