@@ -39,6 +39,29 @@ plan_step_kind_parse(const char *name)
 	return -1;
 }
 
+static const char *const workload_names[KUBE_N_KINDS] = {
+        [KUBE_DEPLOYMENT] = "deployment",
+        [KUBE_STATEFULSET] = "statefulset",
+        [KUBE_DAEMONSET] = "daemonset",
+};
+
+const char *
+plan_workload_name(enum kube_kind k)
+{
+	if ((unsigned)k >= KUBE_N_KINDS)
+		return NULL;
+	return workload_names[k];
+}
+
+int
+plan_workload_parse(const char *name)
+{
+	for (int i = 0; i < KUBE_N_KINDS; i++)
+		if (name != NULL && workload_names[i] != NULL && strcmp(name, workload_names[i]) == 0)
+			return i;
+	return -1;
+}
+
 void
 plan_state_init(struct plan_state *st)
 {
@@ -286,6 +309,25 @@ build_provider(const struct plan_state *st, struct plan *p, struct irsa_error *e
 	return 0;
 }
 
+/* The trust the plan writes must admit the account: a Deny statement (or
+ * anything else irsa's Allow cannot outweigh) makes the plan pointless, so
+ * it is refused with the evaluator's reason rather than applied. */
+static int
+check_admits(const struct trust *t, const struct plan_state *st, const struct plan_choices *ch, struct irsa_error *err)
+{
+	struct trust_request req = {st->provider_arn, ch->ns, ch->sa, NULL};
+	struct trust_eval ev;
+
+	if (trust_evaluate(t, &req, &ev, err) != 0)
+		return -1;
+	if (ev.verdict == TRUST_ADMITTED)
+		return 0;
+	irsa_error_set(err, IRSA_ERR_CONFLICT, "the trust policy of role %s would still not admit %s/%s: %s",
+	               st->role_name, ch->ns, ch->sa, ev.why);
+	return irsa_error_hint(err, "Remove or narrow the statement that denies it (irsa never deletes statements "
+	                            "it did not write), or bind another role.");
+}
+
 static int
 build_trust(const struct plan_choices *ch, const struct plan_state *st, struct plan *p, struct irsa_error *err)
 {
@@ -314,10 +356,8 @@ build_trust(const struct plan_choices *ch, const struct plan_state *st, struct p
 	for (size_t i = 0; i < ch->n_services; i++)
 		if (trust_allow_service(after, ch->services[i], st->account, err) != 0)
 			goto out;
-	if (trust_check_size(after, st->trust_quota, err) != 0) {
-		irsa_error_prefix(err, "the trust policy of role %s", st->role_name);
+	if (check_admits(after, st, ch, err) != 0)
 		goto out;
-	}
 	p->trust_before = before != NULL ? trust_to_json(before) : NULL;
 	p->trust_after = trust_to_json(after);
 	if ((before != NULL && p->trust_before == NULL) || p->trust_after == NULL) {
@@ -326,6 +366,12 @@ build_trust(const struct plan_choices *ch, const struct plan_state *st, struct p
 	}
 	if (before != NULL && strcmp(p->trust_before, p->trust_after) == 0) {
 		rc = 0;
+		goto out;
+	}
+	/* Only a trust that is written is measured: one IAM holds already fits
+	 * the account's quota, which may be over the default when unknown. */
+	if (trust_check_size(after, st->trust_quota, err) != 0) {
+		irsa_error_prefix(err, "the trust policy of role %s", st->role_name);
 		goto out;
 	}
 	if ((s = step_add(p, st->role_exists ? PLAN_STEP_ROLE_TRUST : PLAN_STEP_ROLE_CREATE)) == NULL) {
@@ -410,7 +456,8 @@ build_policies(const struct plan_choices *ch, const struct plan_state *st, struc
 		if (s->role_name == NULL || s->policy_arn == NULL || s->title == NULL || s->request == NULL)
 			return irsa_error_oom(err);
 	}
-	if ((long)(attached + adding) > quota) {
+	/* Only when attaching: a role over the default may be under a raised, unknown quota. */
+	if (adding > 0 && (long)(attached + adding) > quota) {
 		irsa_error_set(err, IRSA_ERR_LIMIT,
 		               "role %s would have %zu managed policies attached, over the account's quota of %ld",
 		               st->role_name, attached + adding, quota);

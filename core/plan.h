@@ -215,6 +215,14 @@ const char *plan_step_kind_name(enum plan_step_kind k);
 /* The kind for a name above; -1 when unknown. */
 int plan_step_kind_parse(const char *name);
 
+/* "deployment", "statefulset" or "daemonset": the workload a restart step
+ * names, as the plan's JSON and kubectl spell it. Static; NULL when k is no
+ * workload kind. */
+const char *plan_workload_name(enum kube_kind k);
+
+/* The kind (KUBE_DEPLOYMENT, ...) for a name above; -1 when unknown. */
+int plan_workload_parse(const char *name);
+
 /* The plan as JSON (docs/plan.md has the schema): every field, so that
  * plan_from_json() gives the same plan back. Returns a new object (the
  * caller puts it), or NULL when out of memory. (plan_json.c) */

@@ -20,17 +20,6 @@
 #define PLAN_API_VERSION "irsa.dev/v1"
 #define PLAN_KIND        "Plan"
 
-/* The workloads a restart step names, as the JSON spells them. */
-static const struct {
-	enum kube_kind kind;
-	const char *name;
-} workloads[] = {
-        {KUBE_DEPLOYMENT, "deployment"},
-        {KUBE_STATEFULSET, "statefulset"},
-        {KUBE_DAEMONSET, "daemonset"},
-};
-#define N_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
-
 /* What each step kind cannot do without (checked on reading, so that export
  * and apply never meet a step missing what it acts on). */
 #define NEED_PROVIDER_URL 0x01
@@ -51,15 +40,6 @@ static const unsigned step_needs[PLAN_STEP_N_KINDS] = {
         [PLAN_STEP_SA_ANNOTATE] = NEED_NS_NAME,
         [PLAN_STEP_RESTART] = NEED_NS_NAME | NEED_WORKLOAD,
 };
-
-static const char *
-workload_name(enum kube_kind k)
-{
-	for (size_t i = 0; i < N_WORKLOADS; i++)
-		if (workloads[i].kind == k)
-			return workloads[i].name;
-	return NULL;
-}
 
 /* --- writing ---------------------------------------------------------------- */
 
@@ -178,7 +158,7 @@ step_to_json(const struct plan_step *s)
 	    put_str(o, "rolePath", s->role_path) != 0 || put_str(o, "document", s->document) != 0 ||
 	    put_str(o, "documentBefore", s->document_before) != 0 || put_str(o, "policyArn", s->policy_arn) != 0 ||
 	    put_str(o, "namespace", s->ns) != 0 || put_str(o, "name", s->name) != 0 ||
-	    put_str(o, "workload", workload_name(s->workload)) != 0 ||
+	    put_str(o, "workload", plan_workload_name(s->workload)) != 0 ||
 	    put_annotations(o, "annotations", s->annotations, s->n_annotations) != 0 ||
 	    put_tags(o, "tags", &s->tags) != 0) {
 		json_object_put(o);
@@ -411,6 +391,7 @@ get_workload(struct json_object *o, const char *prefix, enum kube_kind *out, boo
 {
 	struct json_object *v;
 	const char *name;
+	int k;
 
 	*present = false;
 	if (!json_object_object_get_ex(o, "workload", &v) || v == NULL)
@@ -418,15 +399,13 @@ get_workload(struct json_object *o, const char *prefix, enum kube_kind *out, boo
 	if (!json_object_is_type(v, json_type_string))
 		return bad_type(err, prefix, "workload", "a string or null", v);
 	name = json_object_get_string(v);
-	for (size_t i = 0; i < N_WORKLOADS; i++)
-		if (strcmp(name, workloads[i].name) == 0) {
-			*out = workloads[i].kind;
-			*present = true;
-			return 0;
-		}
-	return irsa_error_set(err, IRSA_ERR_PARSE,
-	                      "%sworkload: unknown workload kind \"%s\" (deployment, statefulset or daemonset)", prefix,
-	                      name);
+	if ((k = plan_workload_parse(name)) < 0)
+		return irsa_error_set(err, IRSA_ERR_PARSE,
+		                      "%sworkload: unknown workload kind \"%s\" (deployment, statefulset or daemonset)",
+		                      prefix, name);
+	*out = (enum kube_kind)k;
+	*present = true;
+	return 0;
 }
 
 /* Says which field a step of its kind lacks. */

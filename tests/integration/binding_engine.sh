@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-tap_plan 57
+tap_plan 63
 sandbox_up "$dir/sb"
 export XDG_STATE_HOME="$dir/state"
 M=$IRSA_SANDBOX_MANIFEST
@@ -200,7 +200,7 @@ run "$irsa" rollback "$journal" --yes
 is "$RC" 1 "fresh setup: rollback says something was kept"
 unlike "$(role_names)" 'shop-staging-analytics-dashboards' "fresh setup: rollback deletes the role it created"
 like "$(providers)" "$staging_hp" "fresh setup: the OIDC provider other roles trust is kept"
-like "$ERR" 'role shop-staging-[a-z-]+ trusts it: kept' "fresh setup: rollback names the role that keeps the provider"
+like "$ERR" 'role shop-[a-z-]+ trusts it: kept' "fresh setup: rollback names the role that keeps the provider"
 is "$(ann shop-staging analytics dashboards eks.amazonaws.com/role-arn)" "<none>" "fresh setup: rollback removes the annotation"
 
 # --- confirmation ------------------------------------------------------------
@@ -209,7 +209,19 @@ run "$irsa" apply --context shop-staging -n analytics --service-account dashboar
 is "$RC" 2 "no terminal and no --yes: refused"
 like "$ERR" 'no terminal' "no terminal and no --yes: says why and how"
 is "$(iam_state)" "$before" "no terminal and no --yes: nothing changed"
+# On a terminal, apply asks; anything but y/yes changes nothing.
+printf 'n\n' | script -qec "$(printf '%q ' "$irsa" apply --context shop-staging -n analytics --service-account dashboards --policy "$S3")" /dev/null >"$dir/tty.out" 2>&1
+like "$(cat "$dir/tty.out")" 'Apply these [0-9]+ changes to shop-staging\? \[y/N\]' "on a terminal: apply asks, naming the cluster"
+like "$(cat "$dir/tty.out")" 'Nothing changed' "on a terminal: no is no"
+is "$(iam_state)" "$before" "on a terminal: answering no changes nothing"
 run "$irsa" plan --context shop-prod -n orders --service-account orders-api --role-arn arn:aws:iam::$ACCT:role/shop-prod-orders --policy "$S3"
 like "$OUT" 'Nothing to do' "a correctly bound account: nothing to do"
+# --cluster and --region instead of a context: DescribeCluster's endpoint and the built-in token.
+run env KUBECONFIG=/dev/null "$irsa" plan --cluster shop-prod --region us-east-1 -n orders --service-account orders-api \
+	--role-arn arn:aws:iam::$ACCT:role/shop-prod-orders --policy "$S3"
+like "$OUT" 'Nothing to do' "--cluster: reaches the cluster without a kubeconfig"
+run env KUBECONFIG=/dev/null "$irsa" plan --cluster shop-prod --region us-east-1 -n orders --service-account orders-cron -o shell
+like "$OUT" "kubectl -n orders annotate" "--cluster: the shell export's kubectl commands name no context"
+like "$OUT" "aws eks update-kubeconfig --name shop-prod --region us-east-1" "--cluster: the shell export says how to get one"
 
 tap_done

@@ -19,6 +19,10 @@
 #include "plan_samples.h"
 #include "shlex.h"
 
+/* An issuer and provider in the China (Beijing) partition. */
+#define CN_ISSUER   "oidc.eks.cn-north-1.amazonaws.com.cn/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+#define CN_PROVIDER "arn:aws-cn:iam::111122223333:oidc-provider/" CN_ISSUER
+
 /* The minified trust of the fresh plan, as create-role sends it. */
 #define FRESH_TRUST_MIN                                                                                                \
 	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"irsaOidc1EXAMPLE\",\"Effect\":\"Allow\","               \
@@ -232,6 +236,112 @@ test_commands_sa_create_bare(void **state)
 	sample_annotation(&s->annotations, &s->n_annotations, "gone", "x", NULL);
 	cmd = export_step_command(&p, s);
 	assert_string_equal(cmd, "kubectl --context ctx -n ns create serviceaccount sa");
+	free(cmd);
+	plan_release(&p);
+}
+
+/* In the China and GovCloud partitions the aws iam commands name the
+ * region: with none the aws CLI would call the aws partition's IAM. kubectl
+ * commands stay as they are, and so do the aws partition's (above). */
+static void
+test_commands_partition(void **state)
+{
+	static const char *const cn_iam[] = {
+	        "aws iam create-open-id-connect-provider --url https://" CN_ISSUER
+	        " --client-id-list sts.amazonaws.com --region cn-north-1",
+	        "aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn " CN_PROVIDER
+	        " --client-id sts.amazonaws.com --region cn-north-1",
+	        "aws iam create-role --role-name r --assume-role-policy-document '' --region cn-north-1",
+	        "aws iam update-assume-role-policy --role-name r --policy-document '' --region cn-north-1",
+	        "aws iam attach-role-policy --role-name r --policy-arn arn:aws-cn:iam::aws:policy/ReadOnlyAccess"
+	        " --region cn-north-1",
+	};
+	static const char *const words[] = {
+	        "aws",
+	        "iam",
+	        "attach-role-policy",
+	        "--role-name",
+	        "r",
+	        "--policy-arn",
+	        "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+	        "--region",
+	        "cn-north-1",
+	};
+	struct plan p;
+	struct plan_step *s;
+	struct irsa_error err;
+	struct buf b;
+	char *cmd;
+	size_t i;
+
+	(void)state;
+	plan_init(&p);
+	p.cluster = sample_dup("prod");
+	p.region = sample_dup("cn-north-1");
+	p.ns = sample_dup("ns");
+	p.sa = sample_dup("sa");
+	p.provider_arn = sample_dup(CN_PROVIDER);
+	p.role_name = sample_dup("r");
+	p.role_arn = sample_dup("arn:aws-cn:iam::111122223333:role/r");
+	s = sample_step(&p, PLAN_STEP_OIDC_PROVIDER, NULL, NULL);
+	s->provider_url = sample_dup("https://" CN_ISSUER);
+	s = sample_step(&p, PLAN_STEP_OIDC_CLIENT_ID, NULL, NULL);
+	s->provider_arn = sample_dup(CN_PROVIDER);
+	s = sample_step(&p, PLAN_STEP_ROLE_CREATE, NULL, NULL);
+	s->role_name = sample_dup("r");
+	s = sample_step(&p, PLAN_STEP_ROLE_TRUST, NULL, NULL);
+	s->role_name = sample_dup("r");
+	s = sample_step(&p, PLAN_STEP_POLICY_ATTACH, NULL, NULL);
+	s->role_name = sample_dup("r");
+	s->policy_arn = sample_dup("arn:aws-cn:iam::aws:policy/ReadOnlyAccess");
+	s = sample_step(&p, PLAN_STEP_RESTART, NULL, NULL);
+	s->ns = sample_dup("ns");
+	s->name = sample_dup("sa-app");
+	s->workload = KUBE_DEPLOYMENT;
+	for (i = 0; i < sizeof(cn_iam) / sizeof(cn_iam[0]); i++) {
+		cmd = export_step_command(&p, &p.steps[i]);
+		assert_non_null(cmd);
+		if (strcmp(cmd, cn_iam[i]) != 0)
+			fail_msg("step %zu:\n got: %s\nwant: %s", i, cmd, cn_iam[i]);
+		free(cmd);
+	}
+	cmd = export_step_command(&p, &p.steps[4]);
+	expect_words(cmd, words, sizeof(words) / sizeof(words[0]));
+	free(cmd);
+	cmd = export_step_command(&p, &p.steps[5]);
+	assert_string_equal(cmd, "kubectl -n ns rollout restart deployment/sa-app");
+	free(cmd);
+
+	/* the script carries the same commands */
+	sample_commands(&p);
+	buf_init(&b, 1 << 20);
+	assert_int_equal(export_plan(&p, EXPORT_SHELL, &b, &err), 0);
+	for (i = 0; i < sizeof(cn_iam) / sizeof(cn_iam[0]); i++)
+		assert_non_null(strstr(buf_cstr(&b), cn_iam[i]));
+	buf_release(&b);
+
+	/* GovCloud, told by the provider ARN when the role has none yet */
+	free(p.role_arn);
+	p.role_arn = NULL;
+	free(p.provider_arn);
+	p.provider_arn = sample_dup("arn:aws-us-gov:iam::111122223333:oidc-provider/x");
+	free(p.region);
+	p.region = sample_dup("us-gov-west-1");
+	cmd = export_step_command(&p, &p.steps[2]);
+	assert_string_equal(cmd, "aws iam create-role --role-name r --assume-role-policy-document '' "
+	                         "--region us-gov-west-1");
+	free(cmd);
+
+	/* the aws partition, or a partition not known: no --region */
+	free(p.provider_arn);
+	p.provider_arn = sample_dup(S_PROVIDER);
+	cmd = export_step_command(&p, &p.steps[2]);
+	assert_string_equal(cmd, "aws iam create-role --role-name r --assume-role-policy-document ''");
+	free(cmd);
+	free(p.provider_arn);
+	p.provider_arn = NULL;
+	cmd = export_step_command(&p, &p.steps[4]);
+	assert_null(strstr(cmd, "--region"));
 	free(cmd);
 	plan_release(&p);
 }
@@ -453,19 +563,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_commands_fresh),
-	        cmocka_unit_test(test_commands_merge),
-	        cmocka_unit_test(test_commands_client_id),
-	        cmocka_unit_test(test_commands_quoting),
-	        cmocka_unit_test(test_commands_tags_json),
-	        cmocka_unit_test(test_commands_sa_create_bare),
-	        cmocka_unit_test(test_golden_fresh),
-	        cmocka_unit_test(test_golden_merge),
-	        cmocka_unit_test(test_golden_client_id),
-	        cmocka_unit_test(test_golden_quoting),
-	        cmocka_unit_test(test_export_contents),
-	        cmocka_unit_test(test_empty_plan),
-	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_commands_fresh),     cmocka_unit_test(test_commands_merge),
+	        cmocka_unit_test(test_commands_client_id), cmocka_unit_test(test_commands_quoting),
+	        cmocka_unit_test(test_commands_tags_json), cmocka_unit_test(test_commands_sa_create_bare),
+	        cmocka_unit_test(test_commands_partition), cmocka_unit_test(test_golden_fresh),
+	        cmocka_unit_test(test_golden_merge),       cmocka_unit_test(test_golden_client_id),
+	        cmocka_unit_test(test_golden_quoting),     cmocka_unit_test(test_export_contents),
+	        cmocka_unit_test(test_empty_plan),         cmocka_unit_test(test_errors),
 	        cmocka_unit_test(test_format_parse),
 	};
 
