@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-tap_plan 63
+tap_plan 66
 sandbox_up "$dir/sb"
 export XDG_STATE_HOME="$dir/state"
 M=$IRSA_SANDBOX_MANIFEST
@@ -187,7 +187,14 @@ is "$(role_attached shop-prod-orders-orders-migrations)" "$S3" "403: the steps b
 last=$(ls -t "$XDG_STATE_HOME/irsa/journal/" | head -1)
 is "$(jq -r '.steps[2].status' "$XDG_STATE_HOME/irsa/journal/$last")" failed "403: the journal records the failed step"
 fake shop-prod DELETE /_fake/faults >/dev/null
-run "$irsa" rollback --last --yes
+# A rerun after the failure converges: it makes only what is missing.
+run "$irsa" apply --context shop-prod -n orders --service-account orders-migrations --policy "$S3" --yes -o json
+is "$RC" 0 "403: a rerun after the cause is fixed succeeds"
+is "$(printf '%s' "$OUT" | jq -r '[.done, (.steps | map(.kind) | join(","))] | join(" ")')" "1 sa-annotate" \
+	"403: the rerun makes only the missing step"
+run "$irsa" rollback "$(printf '%s' "$OUT" | jq -r .journal)" --yes
+is "$RC" 0 "403: the rerun's rollback succeeds"
+run "$irsa" rollback "$XDG_STATE_HOME/irsa/journal/$last" --yes
 is "$RC" 0 "403: rollback succeeds"
 is "$(iam_state)" "$before" "403: IAM is exactly as before"
 is "$(sa_json shop-prod-token orders orders-migrations | jq -S -c 'del(.metadata.resourceVersion)')" "$sa_before" \

@@ -188,9 +188,23 @@ def apply(content_type, current, body):
     except ValueError as e:
         raise errors.bad_request(f"error decoding patch: {e}") from None
     if media == JSON_PATCH:
-        return json_patch(current, doc)
+        return _omit_empty_meta(json_patch(current, doc))
     if not isinstance(doc, dict):
         raise errors.bad_request("error decoding patch: patch is not a JSON object")
     if media == MERGE_PATCH:
-        return merge_patch(current, doc)
-    return strategic_merge(current, doc)
+        return _omit_empty_meta(merge_patch(current, doc))
+    return _omit_empty_meta(strategic_merge(current, doc))
+
+
+# ObjectMeta's maps and lists are `omitempty` in Go: a patch that removes
+# the last annotation leaves no "annotations" member on a real server.
+_OMITEMPTY_META = ("annotations", "labels", "finalizers", "ownerReferences", "managedFields")
+
+
+def _omit_empty_meta(obj):
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    if isinstance(meta, dict):
+        for k in _OMITEMPTY_META:
+            if k in meta and meta[k] in ({}, [], None):
+                del meta[k]
+    return obj
