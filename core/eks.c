@@ -86,17 +86,12 @@ struct scan_job {
 	bool started;
 };
 
+/* The clusters of one region with client c, into r (cleared by the caller). */
 static void
-scan_one(struct aws_client *base, struct eks_region *r)
+scan_with(struct aws_client *c, struct eks_region *r)
 {
 	struct aws_strings names;
-	struct aws_client *c;
 
-	c = aws_client_new_for_region(base, r->region, &r->err);
-	if (c == NULL) {
-		r->rc = -1;
-		return;
-	}
 	r->rc = eks_list_clusters(c, &names, &r->err);
 	if (r->rc == 0 && names.n > 0) {
 		r->clusters = calloc(names.n, sizeof(*r->clusters));
@@ -108,7 +103,32 @@ scan_one(struct aws_client *base, struct eks_region *r)
 		}
 	}
 	aws_strings_release(&names);
+}
+
+static void
+scan_one(struct aws_client *base, struct eks_region *r)
+{
+	struct aws_client *c;
+
+	c = aws_client_new_for_region(base, r->region, &r->err);
+	if (c == NULL) {
+		r->rc = -1;
+		return;
+	}
+	scan_with(c, r);
 	aws_client_free(c);
+}
+
+int
+eks_scan_region(struct aws_client *c, struct eks_region *r)
+{
+	r->clusters = NULL;
+	r->n = 0;
+	irsa_error_clear(&r->err);
+	scan_with(c, r);
+	if (r->rc != 0)
+		irsa_error_prefix(&r->err, "region %s", r->region);
+	return r->rc;
 }
 
 static void *

@@ -50,6 +50,13 @@ struct eks_region {
  * that failed. */
 size_t eks_scan_regions(struct aws_client *base, struct eks_region *regions, size_t n);
 
+/* One region of eks_scan_regions() with client c (whose region is
+ * r->region), on the caller's thread: what a caller that shows regions as
+ * they answer, or cancels them one by one, runs for each. r's output is
+ * initialised here; the caller releases it with eks_region_release().
+ * Returns r->rc. */
+int eks_scan_region(struct aws_client *c, struct eks_region *r);
+
 void eks_region_release(struct eks_region *r);
 
 /* The partition's regions where EKS runs and that every account has

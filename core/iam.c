@@ -454,6 +454,25 @@ iam_oidc_provider_arn(const char *arn_prefix, const char *account, const char *i
 	return out;
 }
 
+char *
+iam_cluster_provider_arn(const char *cluster_arn, const char *issuer)
+{
+	const char *field[6], *p = cluster_arn;
+	char prefix[64], account[32];
+	size_t n = 0;
+
+	if (p == NULL || issuer == NULL || *issuer == '\0')
+		return NULL;
+	field[n++] = p;
+	while (n < 6 && (p = strchr(p, ':')) != NULL)
+		field[n++] = ++p;
+	if (n < 6 || field[2] - field[0] >= (long)sizeof(prefix) || field[5] - field[4] > (long)sizeof(account))
+		return NULL;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(field[2] - field[0]), field[0]);       /* "arn:aws:" */
+	snprintf(account, sizeof(account), "%.*s", (int)(field[5] - field[4] - 1), field[4]); /* "123456789012" */
+	return iam_oidc_provider_arn(prefix, account, issuer);
+}
+
 /* --- the account -------------------------------------------------------------------- */
 
 int

@@ -89,4 +89,10 @@ int iam_get_account_summary(struct aws_client *c, struct aws_account_summary *ou
  * Returns a new string the caller frees, or NULL when out of memory. */
 char *iam_oidc_provider_arn(const char *arn_prefix, const char *account, const char *issuer);
 
+/* The same for an EKS cluster: the account and partition read from its ARN
+ * ("arn:aws:eks:us-east-1:123456789012:cluster/shop-prod"). Returns a new
+ * string the caller frees, or NULL when cluster_arn is not an ARN, issuer
+ * is NULL or empty, or out of memory. */
+char *iam_cluster_provider_arn(const char *cluster_arn, const char *issuer);
+
 #endif

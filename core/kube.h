@@ -192,6 +192,21 @@ struct kube_list_stats {
 int kube_list(struct kube_client *c, const struct kube_list_req *reqs, size_t n, struct json_object **items,
               struct kube_list_stats *stats, struct irsa_error *err);
 
+/* Called by kube_list_each() on the caller's thread after each page of
+ * list number `list` (its index in reqs): items is that page's items (an
+ * array borrowed for the call: take references to keep them), each with
+ * its kind and apiVersion put back. restarted is true on the first page
+ * after a 410 Gone started the list again: drop what earlier pages of that
+ * list gave. Returns 0 to go on, or -1 with err set to stop every list. */
+typedef int (*kube_page_fn)(void *arg, size_t list, struct json_object *items, bool restarted, struct irsa_error *err);
+
+/* kube_list(), handing each page to fn as it arrives rather than gathering
+ * the items: a screen shows the first page of 20,000 service accounts
+ * while the rest load. Returns 0, or -1 with err set (fn's error when fn
+ * stopped the lists). */
+int kube_list_each(struct kube_client *c, const struct kube_list_req *reqs, size_t n, kube_page_fn fn, void *arg,
+                   struct kube_list_stats *stats, struct irsa_error *err);
+
 /* The pieces, for the tests and for kube_api.c. */
 
 /* What kube_status_error() says about whose request it was. Borrowed. */

@@ -280,6 +280,14 @@ pod_template_uses(const struct kube_object *o, const void *sa)
 }
 
 int
+kube_list_pods(struct kube_client *c, const char *ns, struct kube_object_list *out, struct irsa_error *err)
+{
+	struct kube_list_req r = {.kind = KUBE_POD, .namespace = ns};
+
+	return list_objects(c, &r, 1, NULL, NULL, out, err);
+}
+
+int
 kube_list_pods_using(struct kube_client *c, const char *ns, const char *sa, struct kube_object_list *out,
                      struct irsa_error *err)
 {

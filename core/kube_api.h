@@ -145,6 +145,10 @@ int kube_patch_serviceaccount_annotations(struct kube_client *c, const char *ns,
 int kube_delete_serviceaccount(struct kube_client *c, const char *ns, const char *name, const char *uid,
                                struct irsa_error *err);
 
+/* Every pod of namespace ns (NULL or "": all): one list, however many
+ * service accounts they run as. Returns as kube_list_namespaces(). */
+int kube_list_pods(struct kube_client *c, const char *ns, struct kube_object_list *out, struct irsa_error *err);
+
 /* The pods of namespace ns (NULL or "": all) that run as service account
  * sa (fieldSelector=spec.serviceAccountName=sa). Returns as
  * kube_list_namespaces(). */

@@ -1,8 +1,10 @@
 /* core/kube_list.c - Kubernetes lists read to their ends: pages of at most
  * the client's page size sent for several lists at once, each list's
  * continue token followed, a 410 Gone answered by dropping what the list
- * had and starting it again (bounded), caps on items and pages. Uses only
- * core/kube.h's requests. No printing. */
+ * had and starting it again (bounded), caps on items and pages. The items
+ * are gathered (kube_list()) or handed over page by page as they arrive
+ * (kube_list_each(), for a screen that shows a list while it loads). Uses
+ * only core/kube.h's requests. No printing. */
 #include "config.h"
 
 #include "kube.h"
@@ -23,6 +25,13 @@ struct list_state {
 	struct kube_list_stats stats;
 	size_t index; /* of this list's request in the current exchange */
 	bool done;
+	bool restarted; /* a 410 started the list again: the next page says so to fn */
+};
+
+/* Where the pages go: fn (kube_list_each()), else each list's items. */
+struct list_sink {
+	kube_page_fn fn;
+	void *arg;
 };
 
 static int
@@ -49,8 +58,8 @@ list_query(const struct kube_client *c, const struct list_state *s, struct buf *
 
 /* Takes a page into s: its items, and where the next one starts. */
 static int
-list_take_page(const struct kube_client *c, struct list_state *s, struct json_object *page, size_t *total,
-               struct irsa_error *err)
+list_take_page(const struct kube_client *c, struct list_state *s, const struct list_sink *sink, size_t list,
+               struct json_object *page, size_t *total, struct irsa_error *err)
 {
 	const struct kube_resource *res = kube_resource(s->req->kind);
 	struct json_object *items = NULL;
@@ -76,7 +85,20 @@ list_take_page(const struct kube_client *c, struct list_state *s, struct json_ob
 			continue;
 		json_object_object_add(item, "apiVersion", json_object_new_string(res->api_version));
 		json_object_object_add(item, "kind", json_object_new_string(res->kind));
-		json_object_array_add(s->items, json_object_get(item));
+		if (sink->fn == NULL)
+			json_object_array_add(s->items, json_object_get(item));
+	}
+	if (sink->fn != NULL) {
+		struct json_object *none = NULL;
+		int rc;
+
+		if (items == NULL && (items = none = json_object_new_array()) == NULL)
+			return irsa_error_oom(err);
+		rc = sink->fn(sink->arg, list, items, s->restarted, err);
+		json_object_put(none);
+		s->restarted = false;
+		if (rc != 0)
+			return -1;
 	}
 	s->stats.pages++;
 	free(s->cont);
@@ -107,6 +129,7 @@ list_restart(const struct kube_client *c, struct list_state *s)
 	          KUBE_MAX_LIST_RESTARTS);
 	free(s->cont);
 	s->cont = NULL;
+	s->restarted = true;
 	json_object_put(s->items);
 	s->items = json_object_new_array();
 	return s->items != NULL;
@@ -114,7 +137,8 @@ list_restart(const struct kube_client *c, struct list_state *s)
 
 /* One round: the next page of every list not done. */
 static int
-list_round(struct kube_client *c, struct list_state *st, size_t n, size_t *totals, struct irsa_error *err)
+list_round(struct kube_client *c, struct list_state *st, size_t n, const struct list_sink *sink, size_t *totals,
+           struct irsa_error *err)
 {
 	struct kube_req *reqs = calloc(n, sizeof(*reqs));
 	struct kube_call *calls = calloc(n, sizeof(*calls));
@@ -158,7 +182,7 @@ list_round(struct kube_client *c, struct list_state *st, size_t n, size_t *total
 			*err = call->err;
 			goto out;
 		}
-		if (list_take_page(c, &st[i], call->out, &totals[i], err) != 0)
+		if (list_take_page(c, &st[i], sink, i, call->out, &totals[i], err) != 0)
 			goto out;
 	}
 	rc = 0;
@@ -174,9 +198,9 @@ out:
 	return rc;
 }
 
-int
-kube_list(struct kube_client *c, const struct kube_list_req *reqs, size_t n, struct json_object **items,
-          struct kube_list_stats *stats, struct irsa_error *err)
+static int
+list_run(struct kube_client *c, const struct kube_list_req *reqs, size_t n, const struct list_sink *sink,
+         struct json_object **items, struct kube_list_stats *stats, struct irsa_error *err)
 {
 	struct list_state *st = calloc(n > 0 ? n : 1, sizeof(*st));
 	size_t *totals = calloc(n > 0 ? n : 1, sizeof(*totals));
@@ -188,7 +212,7 @@ kube_list(struct kube_client *c, const struct kube_list_req *reqs, size_t n, str
 	if (err == NULL)
 		err = &local;
 	irsa_error_clear(err);
-	for (i = 0; i < n; i++)
+	for (i = 0; items != NULL && i < n; i++)
 		items[i] = NULL;
 	if (st == NULL || totals == NULL) {
 		free(st);
@@ -202,13 +226,13 @@ kube_list(struct kube_client *c, const struct kube_list_req *reqs, size_t n, str
 			rc = irsa_error_oom(err);
 	}
 	while (rc == 0 && pending) {
-		rc = list_round(c, st, n, totals, err);
+		rc = list_round(c, st, n, sink, totals, err);
 		pending = false;
 		for (i = 0; i < n; i++)
 			pending = pending || !st[i].done;
 	}
 	for (i = 0; i < n; i++) {
-		if (rc == 0)
+		if (rc == 0 && items != NULL)
 			items[i] = st[i].items;
 		else
 			json_object_put(st[i].items);
@@ -219,4 +243,22 @@ kube_list(struct kube_client *c, const struct kube_list_req *reqs, size_t n, str
 	free(st);
 	free(totals);
 	return rc;
+}
+
+int
+kube_list(struct kube_client *c, const struct kube_list_req *reqs, size_t n, struct json_object **items,
+          struct kube_list_stats *stats, struct irsa_error *err)
+{
+	struct list_sink sink = {NULL, NULL};
+
+	return list_run(c, reqs, n, &sink, items, stats, err);
+}
+
+int
+kube_list_each(struct kube_client *c, const struct kube_list_req *reqs, size_t n, kube_page_fn fn, void *arg,
+               struct kube_list_stats *stats, struct irsa_error *err)
+{
+	struct list_sink sink = {fn, arg};
+
+	return list_run(c, reqs, n, &sink, NULL, stats, err);
 }

@@ -5,6 +5,7 @@
 
 #include "plan_apply.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,31 @@ static bool
 cancelled(const struct run *r)
 {
 	return r->o != NULL && r->o->cancel != NULL && *r->o->cancel != 0;
+}
+
+static atomic_bool read_only;
+
+void
+plan_set_read_only(bool on)
+{
+	atomic_store(&read_only, on);
+}
+
+bool
+plan_read_only(void)
+{
+	return atomic_load(&read_only);
+}
+
+/* The read-only guard: -1 with err set when read-only mode is on. */
+static int
+refuse_read_only(const char *what, struct irsa_error *err)
+{
+	if (!plan_read_only())
+		return 0;
+	irsa_error_set(err, IRSA_ERR_DENIED, "read-only mode: %s refused, nothing changed", what);
+	irsa_error_hint(err, "Run irsa without --read-only to make changes.");
+	return -1;
 }
 
 void
@@ -390,6 +416,8 @@ plan_apply(const struct plan_env *env, const struct plan *p, const struct plan_a
 
 	memset(res, 0, sizeof(*res));
 	res->failed = -1;
+	if (refuse_read_only("apply", err) != 0)
+		return -1;
 	if (p->n == 0)
 		return 0;
 	if ((dir = journal_dir(o != NULL ? o->journal_dir : NULL, err)) == NULL)
@@ -611,6 +639,8 @@ plan_rollback(const struct plan_env *env, const char *journal_path, const struct
 	memset(res, 0, sizeof(*res));
 	res->failed = -1;
 	plan_init(&p);
+	if (refuse_read_only("rollback", err) != 0)
+		return -1;
 	if (journal_open(journal_path, &r.j, err) != 0)
 		return -1;
 	if ((res->journal_path = strdup(journal_path)) == NULL) {

@@ -17,6 +17,7 @@
 #ifndef IRSA_PLAN_APPLY_H
 #define IRSA_PLAN_APPLY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -49,6 +50,13 @@ struct plan_apply_result {
 };
 
 void plan_apply_result_release(struct plan_apply_result *r);
+
+/* Read-only mode (--read-only): while on, plan_apply() and plan_rollback()
+ * refuse with IRSA_ERR_DENIED ("read-only mode") before they read or write
+ * anything, journal included. Process-wide, so that no caller can forget
+ * it; main() sets it once, before any thread starts. Off by default. */
+void plan_set_read_only(bool on);
+bool plan_read_only(void);
 
 /* Applies p. Returns 0 when every step is made or skipped, or -1 with err
  * set (the failed step's error prefixed with its title; IRSA_ERR_CANCELLED

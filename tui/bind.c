@@ -9,9 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "aws_endpoint.h"
 #include "buf.h"
-#include "eks.h"
 #include "export.h"
 #include "kube.h"
 #include "kube_exec.h"
@@ -100,132 +98,24 @@ bind_parse(struct cli *cli, struct bind *b)
 	return 0;
 }
 
-/* The EKS cluster the context reaches: by its ARN, or its token plugin's
- * --cluster-name and --region. */
-static int
-cluster_of_context(struct bind *b, struct irsa_error *err)
-{
-	struct kube_eks_refs refs = {NULL, 0};
-	int rc = -1;
-
-	if (kube_match_refs(b->cfg, &refs, err) != 0)
-		goto out;
-	for (size_t i = 0; i < refs.n; i++) {
-		const struct kube_eks_ref *r = &refs.v[i];
-
-		if (strcmp(r->context, b->target->context) != 0)
-			continue;
-		if (r->name == NULL || r->region == NULL) {
-			irsa_error_set(err, IRSA_ERR_INVALID_INPUT,
-			               "context %s does not say which EKS cluster it reaches (its cluster is not named "
-			               "by an EKS ARN, and it has no aws eks get-token plugin)",
-			               r->context);
-			irsa_error_hint(err, "Name the cluster: --cluster NAME --region REGION.");
-			goto out;
-		}
-		snprintf(b->cluster, sizeof(b->cluster), "%s", r->name);
-		snprintf(b->region, sizeof(b->region), "%s", r->region);
-		rc = 0;
-		goto out;
-	}
-	irsa_error_set(err, IRSA_ERR_NOT_FOUND, "context %s not found", b->target->context);
-out:
-	kube_match_refs_release(&refs);
-	return rc;
-}
-
-static int
-open_kube_context(struct cli *cli, struct bind *b, struct irsa_error *err)
-{
-	struct kube_client_options opt;
-
-	memset(&opt, 0, sizeof(opt));
-	if (kubeconfig_load(cli->kubeconfig, &b->cfg, err) != 0 ||
-	    kubeconfig_resolve(b->cfg, cli->context, &b->target, err) != 0 || cluster_of_context(b, err) != 0)
-		return -1;
-	if (!cli->exec_plugins && kube_eks_auth_applies(b->target)) {
-		if ((b->eks = kube_eks_auth_new(b->target, err)) == NULL)
-			return -1;
-		kube_eks_auth_set_options(b->eks, &opt);
-	}
-	b->kube = kube_client_new(b->target, &opt, err);
-	return b->kube != NULL ? 0 : -1;
-}
-
-static int
-open_kube_cluster(struct cli *cli, struct bind *b, struct irsa_error *err)
-{
-	struct kube_eks_auth_params params = {b->cluster, b->region, cli->profile, NULL};
-	struct kube_client_options opt;
-	struct aws_eks_cluster k;
-	int rc;
-
-	memset(&opt, 0, sizeof(opt));
-	rc = eks_describe_cluster(b->aws, b->cluster, &k, err);
-	if (rc == 0)
-		rc = kube_match_cluster_target(&k, &b->target, err);
-	aws_eks_cluster_release(&k);
-	if (rc != 0)
-		return -1;
-	if ((b->eks = kube_eks_auth_new_params(&params, err)) == NULL)
-		return -1;
-	kube_eks_auth_set_options(b->eks, &opt);
-	b->kube = kube_client_new(b->target, &opt, err);
-	return b->kube != NULL ? 0 : -1;
-}
-
 int
 bind_open(struct cli *cli, struct bind *b, struct irsa_error *err)
 {
-	struct aws_client_options opt = {.profile = cli->profile, .region = cli->region};
-	const char *connect_to = getenv("IRSA_CONNECT_TO");
-	size_t n = 0;
-
-	if (b->ch.cluster == NULL) {
-		if (open_kube_context(cli, b, err) != 0)
-			return -1;
-		b->ch.cluster = b->cluster;
-		b->ch.region = b->region;
-		b->ch.context = b->target->context;
-		opt.region = b->region;
-		if ((b->aws = aws_client_new(&opt, err)) == NULL)
-			return -1;
-	} else {
-		if ((b->aws = aws_client_new(&opt, err)) == NULL || open_kube_cluster(cli, b, err) != 0)
-			return -1;
-	}
-	if (connect_to != NULL && *connect_to != '\0' &&
-	    oidc_parse_connect_to(connect_to, &b->connect_to, &n, err) != 0) {
-		irsa_error_prefix(err, "IRSA_CONNECT_TO");
+	if (bind_clients_open(&b->cl, cli, cli->context, b->ch.cluster, b->ch.region, err) != 0)
 		return -1;
+	if (b->ch.cluster == NULL) {
+		b->ch.cluster = b->cl.cluster;
+		b->ch.region = b->cl.region;
+		b->ch.context = b->cl.context;
 	}
-	b->oidc.connect_to = (const char *const *)b->connect_to;
-	b->oidc.n_connect_to = n;
-	b->oidc.ca_bundle = getenv("AWS_CA_BUNDLE");
-	if (b->oidc.ca_bundle != NULL && *b->oidc.ca_bundle == '\0')
-		b->oidc.ca_bundle = NULL;
-	b->env.aws = b->aws;
-	b->env.kube = b->kube;
-	b->env.oidc = &b->oidc;
 	return 0;
 }
 
 void
 bind_close(struct bind *b)
 {
-	kube_client_free(b->kube);
-	kube_eks_auth_free(b->eks);
-	kube_target_free(b->target);
-	kubeconfig_free(b->cfg);
+	bind_clients_close(&b->cl);
 	kube_exec_cache_clear();
-	aws_client_free(b->aws);
-	oidc_connect_to_free(b->connect_to);
-	b->kube = NULL;
-	b->eks = NULL;
-	b->target = NULL;
-	b->cfg = NULL;
-	b->aws = NULL;
-	b->connect_to = NULL;
 }
 
 int
@@ -235,7 +125,7 @@ bind_plan(struct bind *b, struct plan *p, struct irsa_error *err)
 	int rc;
 
 	plan_init(p);
-	rc = plan_read(&b->env, &b->ch, &st, err);
+	rc = plan_read(&b->cl.env, &b->ch, &st, err);
 	if (rc == 0)
 		rc = plan_build(&b->ch, &st, p, err);
 	plan_state_release(&st);

@@ -6,12 +6,9 @@
 #ifndef IRSA_BIND_H
 #define IRSA_BIND_H
 
-#include "aws_client.h"
+#include "bind_clients.h"
 #include "cli.h"
-#include "kube_eks_auth.h"
 #include "kube_match.h"
-#include "kubeconfig.h"
-#include "oidc.h"
 #include "plan.h"
 
 #define BIND_MAX_LIST 64 /* --policy and --service values */
@@ -21,17 +18,9 @@ struct bind {
 	struct plan_choices ch; /* strings borrowed from argv or from here */
 	const char *policies[BIND_MAX_LIST];
 	const char *services[BIND_MAX_LIST];
-	char cluster[KUBE_MATCH_MAX_NAME];
+	char cluster[KUBE_MATCH_MAX_NAME]; /* --cluster (or the journal's cluster) */
 	char region[KUBE_MATCH_MAX_NAME];
-
-	struct aws_client *aws;
-	struct kubeconfig *cfg;
-	struct kube_target *target;
-	struct kube_eks_auth *eks;
-	struct kube_client *kube;
-	char **connect_to;
-	struct oidc_options oidc;
-	struct plan_env env;
+	struct bind_clients cl; /* cl.env: what plan_read() and plan_apply() take */
 };
 
 /* The flags of plan and apply (apply adds --yes). */
@@ -42,7 +31,8 @@ extern const char bind_description[];
  * call. Returns 0, or EXIT_USAGE after printing the error. */
 int bind_parse(struct cli *cli, struct bind *b);
 
-/* Opens the AWS and Kubernetes clients for the cluster. Returns 0, or -1
+/* Opens the AWS and Kubernetes clients for the cluster (bind_clients.h):
+ * b->ch.cluster and region when set, else cli's --context. Returns 0, or -1
  * with err set. */
 int bind_open(struct cli *cli, struct bind *b, struct irsa_error *err);
 

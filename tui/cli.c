@@ -21,6 +21,8 @@ const struct cli_flag cli_global_flags[] = {
         {"debug", 0, NULL, "trace requests to stderr, secrets redacted"},
         {"exec-plugins", 0, NULL, "run aws eks get-token, not the built-in EKS token"},
         {"no-color", 0, NULL, "no colours (also with NO_COLOR or no terminal)"},
+        {"read-only", 0, NULL, "the UI only browses: changes hidden and refused"},
+        {"theme", 0, "NAME", "UI theme (default: IRSA_THEME, else default)"},
         {"help", 'h', NULL, "show help"},
         {"version", 0, NULL, "print the version and exit"},
         {NULL, 0, NULL, NULL},
@@ -139,6 +141,10 @@ set_global(struct cli *cli, const struct cli_flag *f, const char *value)
 		cli->exec_plugins = true;
 	else if (strcmp(n, "no-color") == 0)
 		cli->color = false;
+	else if (strcmp(n, "read-only") == 0)
+		cli->read_only = true;
+	else if (strcmp(n, "theme") == 0)
+		cli->theme = value;
 	else if (strcmp(n, "help") == 0)
 		cli->help = true;
 	else if (strcmp(n, "version") == 0)
@@ -321,7 +327,7 @@ cli_print_overview(FILE *out)
 	fputs("irsa - bind Kubernetes service accounts on Amazon EKS to IAM roles (IRSA),\n"
 	      "audit every binding, and fix broken ones with a previewed plan.\n\n"
 	      "Usage:\n"
-	      "  irsa [flags]                 the terminal UI (not built yet: this help)\n"
+	      "  irsa [flags]                 the terminal UI (in a terminal; else this help)\n"
 	      "  irsa COMMAND [flags] [args]  run one command headless, for scripts and CI\n\n"
 	      "Commands:\n",
 	      out);

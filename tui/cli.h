@@ -49,6 +49,8 @@ struct cli {
 	bool debug;
 	bool exec_plugins; /* run EKS token plugins rather than make their tokens (core/kube_eks_auth.h) */
 	bool color;        /* false with --no-color, NO_COLOR or a non-terminal */
+	bool read_only;    /* --read-only: the UI hides and refuses every change */
+	const char *theme; /* --theme NAME (the UI); NULL when not given */
 	bool help;
 	bool version;
 

@@ -27,6 +27,13 @@ apply_run(struct cli *cli)
 	if ((rc = bind_parse(cli, &b)) != 0)
 		return rc;
 	irsa_error_clear(&err);
+	if (cli->read_only) {
+		/* core refuses too (plan_set_read_only()); saying so before any
+		 * call is kinder */
+		irsa_error_set(&err, IRSA_ERR_DENIED, "read-only mode: irsa apply changes nothing");
+		irsa_error_hint(&err, "irsa plan shows what it would do; run apply without --read-only.");
+		return output_error(cli, &err);
+	}
 	plan_init(&p);
 	if (bind_open(cli, &b, &err) != 0 || bind_plan(&b, &p, &err) != 0) {
 		rc = output_error(cli, &err);
@@ -59,7 +66,7 @@ apply_run(struct cli *cli)
 	apply_report_init(&report, cli, "apply", p.n);
 	opt.arg = &report;
 	opt.cancel = (const volatile int *)&confirm_interrupted;
-	rc = plan_apply(&b.env, &p, &opt, &res, &err);
+	rc = plan_apply(&b.cl.env, &p, &opt, &res, &err);
 	rc = apply_report_finish(&report, rc, &res, &err);
 	if (rc != EXIT_OK && res.journal_path != NULL && !output_is_json(cli))
 		fprintf(cli->err,
@@ -84,7 +91,7 @@ const struct cmd cmd_apply = {
                        "preview stops the apply. A journal in $XDG_STATE_HOME/irsa/journal records\n"
                        "every change before it is made; after a failure, run apply again to resume\n"
                        "or irsa rollback to undo. Without a terminal it needs --yes. Ctrl-C stops\n"
-                       "between steps.\n"
+                       "between steps. With --read-only it refuses (so does core's apply).\n"
                        "\n"
                        "The flags are irsa plan's; see irsa help plan.",
         .outputs = "text,json",

@@ -18,86 +18,7 @@
 #include "kubeconfig.h"
 #include "log.h"
 #include "output.h"
-
-/* The regions to query, owned, each once, in the order given. */
-struct region_list {
-	char **v;
-	size_t n;
-};
-
-static int
-regions_add(struct region_list *l, const char *r, size_t len)
-{
-	char **v;
-	size_t i;
-
-	if (len == 0)
-		return 0;
-	for (i = 0; i < l->n; i++)
-		if (strlen(l->v[i]) == len && strncmp(l->v[i], r, len) == 0)
-			return 0;
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (v == NULL)
-		return -1;
-	l->v = v;
-	if ((v[l->n] = strndup(r, len)) == NULL)
-		return -1;
-	l->n++;
-	return 0;
-}
-
-static void
-regions_release(struct region_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
-/* Every --region flag, each of which may be a comma-separated list. */
-static int
-regions_from_flags(struct cli *cli, struct region_list *l)
-{
-	const char *p;
-	size_t n;
-	int i, rc = 0;
-
-	for (i = 0; i < cli->n_regions && rc == 0; i++)
-		for (p = cli->regions[i]; rc == 0; p += n + 1) {
-			n = strcspn(p, ",");
-			rc = regions_add(l, p, n);
-			if (p[n] == '\0')
-				break;
-		}
-	return rc;
-}
-
-/* Without --region: every standard region of the client's partition
- * (--all-regions), or the client's region and every configured profile's. */
-static int
-regions_default(struct cli *cli, struct aws_client *c, struct region_list *l)
-{
-	const struct aws_config *cfg = aws_client_config(c);
-	const char *const *std, *r;
-	size_t i, n;
-	int rc = 0;
-
-	if (cli_flag_given(cli, "all-regions")) {
-		std = eks_standard_regions(aws_partition_of_region(aws_client_region(c)), &n);
-		for (i = 0; i < n && rc == 0; i++)
-			rc = regions_add(l, std[i], strlen(std[i]));
-		return rc;
-	}
-	rc = regions_add(l, aws_client_region(c), strlen(aws_client_region(c)));
-	for (i = 0; cfg != NULL && i < aws_config_profile_count(cfg) && rc == 0; i++) {
-		r = aws_config_get(cfg, aws_config_profile_name(cfg, i), "region");
-		if (r != NULL)
-			rc = regions_add(l, r, strlen(r));
-	}
-	return rc;
-}
+#include "regions.h"
 
 static int
 cluster_cmp(const void *a, const void *b)
@@ -108,26 +29,13 @@ cluster_cmp(const void *a, const void *b)
 }
 
 /* The ARN the IAM OIDC provider for the cluster's issuer has, when the
- * account has one (arns: ListOpenIDConnectProviders); NULL otherwise. The
- * account and partition are the cluster's, read from its ARN
- * ("arn:aws:eks:us-east-1:123456789012:cluster/shop-prod"). */
+ * account has one (arns: ListOpenIDConnectProviders); NULL otherwise. */
 static char *
 provider_arn(const struct aws_eks_cluster *k, const struct aws_strings *arns)
 {
-	const char *field[6], *p = k->arn;
-	char prefix[64], account[32], *want;
-	size_t n = 0, i;
+	char *want = iam_cluster_provider_arn(k->arn, k->oidc_issuer);
+	size_t i;
 
-	if (p == NULL || k->oidc_issuer == NULL)
-		return NULL;
-	field[n++] = p;
-	while (n < 6 && (p = strchr(p, ':')) != NULL)
-		field[n++] = ++p;
-	if (n < 6)
-		return NULL;
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)(field[2] - field[0]), field[0]);       /* "arn:aws:" */
-	snprintf(account, sizeof(account), "%.*s", (int)(field[5] - field[4] - 1), field[4]); /* "123456789012" */
-	want = iam_oidc_provider_arn(prefix, account, k->oidc_issuer);
 	for (i = 0; want != NULL && i < arns->n; i++)
 		if (strcmp(arns->v[i], want) == 0)
 			return want;
@@ -243,18 +151,18 @@ clusters_run(struct cli *cli)
 	irsa_error_clear(&err);
 	/* The client for IAM (global) and the credentials: in the first region
 	 * asked for, else the configured one. */
-	if (regions_from_flags(cli, &list) != 0) {
-		regions_release(&list);
+	if (region_list_from_flags(cli, &list) != 0) {
+		region_list_release(&list);
 		irsa_error_set(&err, IRSA_ERR_INTERNAL, "out of memory");
 		return output_error(cli, &err);
 	}
 	opt.region = list.n > 0 ? list.v[0] : cli->region;
 	c = aws_client_new(&opt, &err);
 	if (c == NULL) {
-		regions_release(&list);
+		region_list_release(&list);
 		return output_error(cli, &err);
 	}
-	if ((list.n == 0 && regions_default(cli, c, &list) != 0) ||
+	if ((list.n == 0 && region_list_default(c, cli_flag_given(cli, "all-regions"), &list) != 0) ||
 	    (regions = calloc(list.n, sizeof(*regions))) == NULL) {
 		irsa_error_set(&err, IRSA_ERR_INTERNAL, "out of memory");
 		rc = output_error(cli, &err);
@@ -289,7 +197,7 @@ out:
 	for (i = 0; regions != NULL && i < list.n; i++)
 		eks_region_release(&regions[i]);
 	free(regions);
-	regions_release(&list);
+	region_list_release(&list);
 	aws_strings_release(&arns);
 	kube_match_refs_release(&refs);
 	kubeconfig_free(kcfg);

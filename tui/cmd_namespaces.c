@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binding_status.h"
 #include "cli.h"
 #include "kube_api.h"
 #include "kube_session.h"
 #include "output.h"
-
-#define NS_ROLE_ANNOTATION "eks.amazonaws.com/role-arn"
 
 /* Service accounts and bound ones in namespace ns. */
 static void
@@ -25,7 +24,7 @@ ns_count(const struct kube_object_list *sas, const char *ns, int *total, int *bo
 	for (i = 0; i < sas->n; i++)
 		if (strcmp(sas->v[i].namespace, ns) == 0) {
 			(*total)++;
-			if (kube_object_annotation(&sas->v[i], NS_ROLE_ANNOTATION) != NULL)
+			if (binding_role_arn(&sas->v[i]) != NULL)
 				(*bound)++;
 		}
 }

@@ -147,7 +147,7 @@ rollback_run(struct cli *cli)
 	apply_report_init(&report, cli, "rollback", p.n);
 	opt.arg = &report;
 	opt.cancel = (const volatile int *)&confirm_interrupted;
-	rc = plan_rollback(&b.env, path, &opt, &res, &err);
+	rc = plan_rollback(&b.cl.env, path, &opt, &res, &err);
 	if (rc == 1) {
 		irsa_error_set(&err, IRSA_ERR_CONFLICT, "some changes were kept (see the lines above)");
 		irsa_error_hint(&err, "They changed after the apply, or something else uses them: undo them by hand "

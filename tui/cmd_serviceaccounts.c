@@ -12,12 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binding_status.h"
 #include "cli.h"
 #include "kube_api.h"
 #include "kube_session.h"
 #include "output.h"
-
-#define SA_ROLE_ANNOTATION "eks.amazonaws.com/role-arn"
 
 /* The pods of the scope, counted by namespace and service account. */
 struct pod_counts {
@@ -82,7 +81,7 @@ sa_print(struct cli *cli, const struct kube_object *v, size_t n, const struct po
 	else
 		t = all ? output_table_new(5, headers_all) : output_table_new(4, headers_all + 1);
 	for (i = 0; i < n; i++) {
-		role = kube_object_annotation(&v[i], SA_ROLE_ANNOTATION);
+		role = binding_role_arn(&v[i]);
 		if (a != NULL) {
 			o = json_object_new_object();
 			output_json_add(o, "namespace", v[i].namespace);

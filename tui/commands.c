@@ -13,6 +13,7 @@ extern const struct cmd cmd_plan;
 extern const struct cmd cmd_policies;
 extern const struct cmd cmd_rollback;
 extern const struct cmd cmd_serviceaccounts;
+extern const struct cmd cmd_themes;
 extern const struct cmd cmd_token;
 extern const struct cmd cmd_version;
 extern const struct cmd cmd_whoami;
@@ -29,6 +30,7 @@ const struct cmd *const cli_commands[] = {
         &cmd_policies,
         &cmd_rollback,
         &cmd_serviceaccounts,
+        &cmd_themes,
         &cmd_token,
         &cmd_version,
         &cmd_whoami,

@@ -13,13 +13,20 @@
 int
 kube_session_open(const struct cli *cli, unsigned page_size, struct kube_session *s, struct irsa_error *err)
 {
+	return kube_session_open_context(cli, cli->context, page_size, s, err);
+}
+
+int
+kube_session_open_context(const struct cli *cli, const char *context, unsigned page_size, struct kube_session *s,
+                          struct irsa_error *err)
+{
 	struct kube_client_options opt;
 
 	memset(s, 0, sizeof(*s));
 	memset(&opt, 0, sizeof(opt));
 	opt.page_size = page_size;
 	if (kubeconfig_load(cli->kubeconfig, &s->cfg, err) != 0 ||
-	    kubeconfig_resolve(s->cfg, cli->context, &s->target, err) != 0)
+	    kubeconfig_resolve(s->cfg, context, &s->target, err) != 0)
 		goto fail;
 	if (s->target->warn_insecure)
 		log_warn(
@@ -34,18 +41,24 @@ kube_session_open(const struct cli *cli, unsigned page_size, struct kube_session
 		goto fail;
 	return 0;
 fail:
-	kube_session_close(s);
+	kube_session_release(s);
 	return -1;
 }
 
 void
 kube_session_close(struct kube_session *s)
 {
+	kube_session_release(s);
+	kube_exec_cache_clear();
+}
+
+void
+kube_session_release(struct kube_session *s)
+{
 	kube_client_free(s->client);
 	kube_eks_auth_free(s->eks);
 	kube_target_free(s->target);
 	kubeconfig_free(s->cfg);
-	kube_exec_cache_clear();
 	memset(s, 0, sizeof(*s));
 }
 

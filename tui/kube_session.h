@@ -27,8 +27,16 @@ struct kube_session {
  * no close). */
 int kube_session_open(const struct cli *cli, unsigned page_size, struct kube_session *s, struct irsa_error *err);
 
+/* The same for context (NULL: the current one) rather than --context. */
+int kube_session_open_context(const struct cli *cli, const char *context, unsigned page_size, struct kube_session *s,
+                              struct irsa_error *err);
+
 /* Frees what s holds, and the exec plugins' credential cache. */
 void kube_session_close(struct kube_session *s);
+
+/* Frees what s holds, leaving the exec plugins' credential cache to the
+ * other sessions that may use it (the terminal UI's jobs). */
+void kube_session_release(struct kube_session *s);
 
 /* The command's --chunk-size (0 when not given). Returns 0, or a usage
  * error's exit status after printing it. */

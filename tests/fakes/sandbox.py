@@ -2,10 +2,10 @@
 """The irsa sandbox: moto (AWS IAM/STS/EKS) + one fake Kubernetes API server per
 EKS cluster, on free loopback ports, seeded, with a kubeconfig and an env file.
 
-    python3 tests/fakes/sandbox.py up     --dir DIR [--timeout SECONDS]
+    python3 tests/fakes/sandbox.py up     --dir DIR [--timeout SECONDS] [--extra-service-accounts N]
     python3 tests/fakes/sandbox.py status --dir DIR
     python3 tests/fakes/sandbox.py down   --dir DIR [--timeout SECONDS]
-    python3 tests/fakes/sandbox.py run [--keep] -- CMD ARGS...
+    python3 tests/fakes/sandbox.py run [--keep] [--extra-service-accounts N] -- CMD ARGS...
 
 `up` writes into DIR (mode 700):
   env             `export K='V'` lines (AWS_*, KUBECONFIG, IRSA_SANDBOX_*,
@@ -24,6 +24,10 @@ Each fake Kubernetes server also plays its cluster's OIDC issuer host
 (oidc.eks.REGION.amazonaws.com, in the server certificate's SANs; the server
 sends leaf + intermediate CA, pki/ca.pem is the root): IRSA_CONNECT_TO maps
 each issuer host's port 443 to its server, AWS_CA_BUNDLE is pki/ca.pem.
+
+Scale: --extra-service-accounts N (or IRSA_SANDBOX_EXTRA_SAS=N) adds a namespace
+"bulk" to shop-prod with N more service accounts (seed_kube.add_bulk), for the
+UI's large-list tests and benchmark; the default seed is unchanged.
 
 Failure injection for tests: IRSA_SANDBOX_FAIL_AT=<stage> makes `up` fail at
 that stage (pki, start, seed-aws, seed-aws-partial, wait-kube, files) and clean up.
@@ -512,8 +516,24 @@ def env_lines(d, manifest):
     return kv
 
 
-def up(d, timeout=DEFAULT_UP_TIMEOUT):
+def extra_sas_from_env():
+    v = os.environ.get("IRSA_SANDBOX_EXTRA_SAS", "").strip()
+    if not v:
+        return 0
+    try:
+        n = int(v)
+    except ValueError:
+        n = -1
+    if n < 0 or n > seed_kube.MAX_BULK:
+        raise SandboxError(f"IRSA_SANDBOX_EXTRA_SAS must be a number from 0 to {seed_kube.MAX_BULK} "
+                           f"(got {v!r})")
+    return n
+
+
+def up(d, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
     d = os.path.abspath(d)
+    if extra_sas is None:
+        extra_sas = extra_sas_from_env()
     t0 = time.time()
     deadline = t0 + timeout
     if not os.path.exists(KUBE_APISERVER):
@@ -521,7 +541,7 @@ def up(d, timeout=DEFAULT_UP_TIMEOUT):
     make_dir(d)
     launcher = Launcher(d)
     try:
-        return _up(d, launcher, t0, deadline)
+        return _up(d, launcher, t0, deadline, extra_sas)
     except BaseException:
         progress("up failed; stopping what was started")
         left = launcher.stop_all()
@@ -532,7 +552,7 @@ def up(d, timeout=DEFAULT_UP_TIMEOUT):
         raise
 
 
-def _up(d, launcher, t0, deadline):
+def _up(d, launcher, t0, deadline, extra_sas=0):
     timings = {}
     clusters = seed_aws.CLUSTERS
     pki = os.path.join(d, "pki")
@@ -562,6 +582,8 @@ def _up(d, launcher, t0, deadline):
     kube_man = {}
     for c in clusters:
         objs, man = seed_kube.build(c["name"])
+        if extra_sas and c["name"] == seed_kube.BULK_CLUSTER:
+            seed_kube.add_bulk(c["name"], objs, man, extra_sas)
         write_json(os.path.join(d, f"seed-{c['name']}.json"), objs)
         kube_man[c["name"]] = man
 
@@ -713,7 +735,7 @@ def parse_env_file(path):
     return env
 
 
-def run(cmd, keep=False, timeout=DEFAULT_UP_TIMEOUT):
+def run(cmd, keep=False, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
     if not cmd:
         raise SandboxError("run: no command given (use: run -- CMD ARGS...)")
     base = tempfile.mkdtemp(prefix="irsa-sandbox.")
@@ -735,7 +757,7 @@ def run(cmd, keep=False, timeout=DEFAULT_UP_TIMEOUT):
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM,
                                                       signal.SIGHUP)}
     try:
-        up(d, timeout)
+        up(d, timeout, extra_sas)
         env = parse_env_file(os.path.join(d, "env"))
         child = subprocess.Popen(cmd, env=env)
         while True:
@@ -778,9 +800,14 @@ def main(argv=None):
         if name != "status":
             sp.add_argument("--timeout", type=float,
                             default=DEFAULT_UP_TIMEOUT if name == "up" else DEFAULT_DOWN_TIMEOUT)
+        if name == "up":
+            sp.add_argument("--extra-service-accounts", type=int, default=None, metavar="N",
+                            help="N more service accounts in namespace bulk of shop-prod")
     rp = sub.add_parser("run")
     rp.add_argument("--keep", action="store_true")
     rp.add_argument("--timeout", type=float, default=DEFAULT_UP_TIMEOUT)
+    rp.add_argument("--extra-service-accounts", type=int, default=None, metavar="N",
+                    help="N more service accounts in namespace bulk of shop-prod")
     rp.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args(argv)
     try:
@@ -790,7 +817,7 @@ def main(argv=None):
             signal.signal(signal.SIGTERM, on_term)
             signal.signal(signal.SIGHUP, on_term)
             try:
-                up(a.dir, a.timeout)
+                up(a.dir, a.timeout, a.extra_service_accounts)
             except KeyboardInterrupt:
                 progress("interrupted")
                 return 130
@@ -802,7 +829,7 @@ def main(argv=None):
         cmd = a.command
         if cmd and cmd[0] == "--":
             cmd = cmd[1:]
-        return run(cmd, a.keep, a.timeout)
+        return run(cmd, a.keep, a.timeout, a.extra_service_accounts)
     except SandboxError as e:
         progress(f"error: {e}")
         return 1

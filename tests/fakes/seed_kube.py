@@ -2,7 +2,11 @@
 """Kubernetes seed for the irsa sandbox: one JSON list of objects per cluster.
 
     python3 tests/fakes/seed_kube.py --cluster shop-prod --out seed.json \
-        [--manifest kube-manifest.json]
+        [--manifest kube-manifest.json] [--extra-service-accounts N]
+
+--extra-service-accounts N (shop-prod only; the sandbox's flag of the same
+name, or IRSA_SANDBOX_EXTRA_SAS) adds namespace `bulk` with N more service
+accounts for large-list tests (add_bulk()).
 
 Objects: Namespaces, ServiceAccounts, Deployments (+ one StatefulSet and one
 DaemonSet) and Pods.  The ServiceAccount bindings follow seed_aws.ROLES (role
@@ -287,6 +291,45 @@ def build(cluster, now=None):
     return objs, man
 
 
+BULK_CLUSTER = "shop-prod"
+BULK_NAMESPACE = "bulk"
+BULK_BIND_EVERY = 5  # every 5th bulk SA names shop-prod-orders, whose trust does not admit it
+MAX_BULK = 200000
+
+
+def add_bulk(cluster, objs, man, n, now=None):
+    """Adds namespace `bulk` with n service accounts bulk-sa-000001... to a
+    cluster's seed (objs, man from build()), for large-list tests: every
+    BULK_BIND_EVERY-th is annotated with shop-prod-orders' ARN (not admitted:
+    that trust admits only orders/orders-api), the rest unbound. No pods.
+    The manifest gets a `bulk` summary, not one entry per account."""
+    now = now or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    t = _ts(now - datetime.timedelta(days=60))
+    objs.append({"apiVersion": "v1", "kind": "Namespace",
+                 "metadata": {"name": BULK_NAMESPACE, "uid": _uid(cluster, "ns", BULK_NAMESPACE),
+                              "creationTimestamp": t,
+                              "labels": {"kubernetes.io/metadata.name": BULK_NAMESPACE}},
+                 "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+    objs.append({"apiVersion": "v1", "kind": "ServiceAccount",
+                 "metadata": {"name": "default", "namespace": BULK_NAMESPACE,
+                              "uid": _uid(cluster, "sa", BULK_NAMESPACE, "default"),
+                              "creationTimestamp": t}})
+    arn = seed_aws.role_arn("shop-prod-orders")
+    bound = 0
+    for i in range(1, n + 1):
+        md = {"name": f"bulk-sa-{i:06d}", "namespace": BULK_NAMESPACE,
+              "uid": _uid(cluster, "sa", BULK_NAMESPACE, str(i)), "creationTimestamp": t}
+        if i % BULK_BIND_EVERY == 0:
+            md["annotations"] = {ROLE_KEY: arn}
+            bound += 1
+        objs.append({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": md})
+    man["bulk"] = {"namespace": BULK_NAMESPACE, "service_accounts": n + 1, "bound": bound,
+                   "bound_role_arn": arn, "name_format": "bulk-sa-%06d"}
+    man["counts"] = {}
+    for o in objs:
+        man["counts"][o["kind"]] = man["counts"].get(o["kind"], 0) + 1
+
+
 def write_json(path, data, mode=0o600):
     tmp = path + ".tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
@@ -301,8 +344,12 @@ def main(argv=None):
     p.add_argument("--cluster", required=True, choices=sorted(SERVICE_ACCOUNTS))
     p.add_argument("--out", required=True)
     p.add_argument("--manifest")
+    p.add_argument("--extra-service-accounts", type=int, default=0, metavar="N",
+                   help=f"N more service accounts in namespace {BULK_NAMESPACE} (shop-prod only)")
     a = p.parse_args(argv)
     objs, man = build(a.cluster)
+    if a.extra_service_accounts and a.cluster == BULK_CLUSTER:
+        add_bulk(a.cluster, objs, man, a.extra_service_accounts)
     write_json(a.out, objs)
     if a.manifest:
         write_json(a.manifest, man)

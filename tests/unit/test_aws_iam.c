@@ -18,6 +18,7 @@
 #include "aws_samples.h"
 #include "buf.h"
 #include "error.h"
+#include "iam.h"
 
 /* The trust policy botocore's CreateRole and UpdateAssumeRolePolicy bodies
  * carry, decoded. */
@@ -796,6 +797,38 @@ test_list_truncated_without_marker(void **state)
 	buf_release(&b);
 }
 
+/* The provider ARN of a cluster: its account and partition, the issuer
+ * without https:// and a trailing '/'. */
+static void
+test_cluster_provider_arn(void **state)
+{
+	static const struct {
+		const char *cluster_arn, *issuer, *want;
+	} cases[] = {
+	        {"arn:aws:eks:us-east-1:123456789012:cluster/shop-prod",
+	         "https://oidc.eks.us-east-1.amazonaws.com/id/AB12/",
+	         "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/AB12"},
+	        {"arn:aws-cn:eks:cn-north-1:111122223333:cluster/c", "oidc.eks.cn-north-1.amazonaws.com.cn/id/X",
+	         "arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/X"},
+	        {"shop-prod", "https://oidc.eks.us-east-1.amazonaws.com/id/AB12", NULL},
+	        {"arn:aws:eks:us-east-1:123456789012:cluster/shop-prod", "", NULL},
+	        {"arn:aws:eks:us-east-1:123456789012:cluster/shop-prod", NULL, NULL},
+	        {NULL, "https://oidc.eks.us-east-1.amazonaws.com/id/AB12", NULL},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = iam_cluster_provider_arn(cases[i].cluster_arn, cases[i].issuer);
+
+		if (cases[i].want == NULL)
+			assert_null(got);
+		else
+			assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -820,6 +853,7 @@ main(void)
 	        cmocka_unit_test(test_hostile_xml_is_refused),
 	        cmocka_unit_test(test_unreadable_trust_policy_kept_raw),
 	        cmocka_unit_test(test_list_truncated_without_marker),
+	        cmocka_unit_test(test_cluster_provider_arn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -571,6 +571,71 @@ test_gone_restarts(void **state)
 	}
 }
 
+/* What kube_list_each() handed over: the names of each page, "|" between
+ * pages, "^" before a page that restarted the list. */
+struct pages_seen {
+	char names[256];
+	int stop_after; /* pages; 0: never stop */
+	int pages;
+};
+
+static int
+page_seen(void *arg, size_t list, struct json_object *items, bool restarted, struct irsa_error *err)
+{
+	struct pages_seen *p = arg;
+	size_t i, len = strlen(p->names);
+
+	assert_int_equal(list, 0);
+	snprintf(p->names + len, sizeof(p->names) - len, "%s%s", len > 0 ? "|" : "", restarted ? "^" : "");
+	for (i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *item = json_object_array_get_idx(items, i);
+
+		assert_string_equal(jsonobj_str(item, "kind"), "ServiceAccount");
+		len = strlen(p->names);
+		snprintf(p->names + len, sizeof(p->names) - len, "%s",
+		         jsonobj_str(jsonobj_obj(item, "metadata"), "name"));
+	}
+	if (++p->pages == p->stop_after)
+		return irsa_error_set(err, IRSA_ERR_CANCELLED, "stopped by the page callback");
+	return 0;
+}
+
+static void
+test_list_each_page(void **state)
+{
+	struct fixture *f = *state;
+	struct http_stub_step steps[] = {
+	        {200, JSON_HEADERS, SA_PAGE(SA_ITEM("a") "," SA_ITEM("b"), "old"), 0, false, false},
+	        {410, JSON_HEADERS, STATUS(410, "Expired", "The provided continue parameter is too old"), 0, false,
+	         false},
+	        {200, JSON_HEADERS, SA_PAGE(SA_ITEM("a") "," SA_ITEM("b"), "new"), 0, false, false},
+	        {200, JSON_HEADERS, SA_PAGE(SA_ITEM("c"), "last"), 0, false, false},
+	        {200, JSON_HEADERS, "{\"kind\":\"ServiceAccountList\",\"metadata\":{},\"items\":null}", 0, false,
+	         false},
+	};
+	struct kube_client_options opt = {.page_size = 2};
+	struct kube_client *c = client_for(f, "token: static-token-0123456789", &opt);
+	struct kube_list_req req = {.kind = KUBE_SERVICE_ACCOUNT, .namespace = "orders"};
+	struct pages_seen seen_pages = {"", 0, 0};
+	struct kube_list_stats stats;
+	struct irsa_error err;
+
+	http_stub_script(f->srv, steps, 5);
+	assert_int_equal(kube_list_each(c, &req, 1, page_seen, &seen_pages, &stats, &err), 0);
+	assert_string_equal(seen_pages.names, "ab|^ab|c|");
+	assert_int_equal(stats.pages, 4);
+	assert_int_equal(stats.restarts, 1);
+
+	/* the callback stops the list: no further request */
+	memset(&seen_pages, 0, sizeof(seen_pages));
+	seen_pages.stop_after = 1;
+	http_stub_script(f->srv, steps, 1);
+	assert_int_equal(kube_list_each(c, &req, 1, page_seen, &seen_pages, NULL, &err), -1);
+	assert_int_equal(err.kind, IRSA_ERR_CANCELLED);
+	assert_string_equal(seen_pages.names, "ab");
+	assert_int_equal(http_stub_seen_count(f->srv), 5 + 1);
+}
+
 #define WORKLOAD(name, spec)                                                                                           \
 	"{\"metadata\":{\"name\":\"" name "\",\"namespace\":\"shop\"},\"spec\":{\"template\":{\"spec\":" spec "}}}"
 
@@ -664,6 +729,12 @@ test_pods_using(void **state)
 	assert_int_equal(kube_list_pods_using(c, NULL, "api", &l, &err), 0);
 	kube_object_list_release(&l);
 	assert_string_equal(seen(f, 1)->target, "/api/v1/pods?fieldSelector=spec.serviceAccountName%3Dapi&limit=500");
+	/* every pod, whatever its service account */
+	assert_int_equal(kube_list_pods(c, "orders", &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].kind, KUBE_POD);
+	kube_object_list_release(&l);
+	assert_string_equal(seen(f, 2)->target, "/api/v1/namespaces/orders/pods?limit=500");
 }
 
 /* --- writes --------------------------------------------------------------------- */
@@ -944,6 +1015,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_exec_refreshed_after_401, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_token_hook, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_list_each_page, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_gone_restarts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_workloads_using, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_pods_using, setup, teardown),
