@@ -129,7 +129,7 @@ clusters_run(struct cli *cli)
 {
 	struct aws_client_options opt = {.profile = cli->profile, .region = cli->region};
 	const struct irsa_error *first = NULL;
-	struct region_list list = {NULL, 0};
+	struct aws_strings list = {NULL, 0};
 	struct aws_strings arns = {NULL, 0};
 	struct kube_eks_refs refs = {NULL, 0};
 	struct kubeconfig *kcfg = NULL;
@@ -152,14 +152,14 @@ clusters_run(struct cli *cli)
 	/* The client for IAM (global) and the credentials: in the first region
 	 * asked for, else the configured one. */
 	if (region_list_from_flags(cli, &list) != 0) {
-		region_list_release(&list);
+		aws_strings_release(&list);
 		irsa_error_set(&err, IRSA_ERR_INTERNAL, "out of memory");
 		return output_error(cli, &err);
 	}
 	opt.region = list.n > 0 ? list.v[0] : cli->region;
 	c = aws_client_new(&opt, &err);
 	if (c == NULL) {
-		region_list_release(&list);
+		aws_strings_release(&list);
 		return output_error(cli, &err);
 	}
 	if ((list.n == 0 && region_list_default(c, cli_flag_given(cli, "all-regions"), &list) != 0) ||
@@ -197,7 +197,7 @@ out:
 	for (i = 0; regions != NULL && i < list.n; i++)
 		eks_region_release(&regions[i]);
 	free(regions);
-	region_list_release(&list);
+	aws_strings_release(&list);
 	aws_strings_release(&arns);
 	kube_match_refs_release(&refs);
 	kubeconfig_free(kcfg);

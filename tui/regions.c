@@ -12,40 +12,25 @@
 #include "eks.h"
 
 int
-region_list_add(struct region_list *l, const char *r, size_t len)
+region_list_add(struct aws_strings *l, const char *r, size_t len)
 {
-	char **v;
-	size_t i;
+	char *copy;
+	int rc;
 
 	if (len == 0)
 		return 0;
-	for (i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++)
 		if (strlen(l->v[i]) == len && strncmp(l->v[i], r, len) == 0)
 			return 0;
-	v = realloc(l->v, (l->n + 1) * sizeof(*v));
-	if (v == NULL)
+	if ((copy = strndup(r, len)) == NULL)
 		return -1;
-	l->v = v;
-	if ((v[l->n] = strndup(r, len)) == NULL)
-		return -1;
-	l->n++;
-	return 0;
-}
-
-void
-region_list_release(struct region_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	rc = aws_strings_add(l, copy);
+	free(copy);
+	return rc;
 }
 
 int
-region_list_from_flags(const struct cli *cli, struct region_list *l)
+region_list_from_flags(const struct cli *cli, struct aws_strings *l)
 {
 	const char *p;
 	size_t n;
@@ -62,7 +47,7 @@ region_list_from_flags(const struct cli *cli, struct region_list *l)
 }
 
 int
-region_list_default(const struct aws_client *c, bool all, struct region_list *l)
+region_list_default(const struct aws_client *c, bool all, struct aws_strings *l)
 {
 	const struct aws_config *cfg = aws_client_config(c);
 	const char *const *std, *r;

@@ -10,25 +10,22 @@
 #include <stddef.h>
 
 #include "aws_client.h"
+#include "aws_op.h"
 #include "cli.h"
 
-/* Region names, owned, each once, in the order given. Zeroed is empty. */
-struct region_list {
-	char **v;
-	size_t n;
-};
+/* The lists are region names, owned, each once, in the order given
+ * (struct aws_strings: release with aws_strings_release()). */
 
 /* Adds the first len bytes of r unless empty or already there. Returns 0,
  * or -1 when out of memory. */
-int region_list_add(struct region_list *l, const char *r, size_t len);
-void region_list_release(struct region_list *l);
+int region_list_add(struct aws_strings *l, const char *r, size_t len);
 
 /* Every --region of cli, comma-separated lists split. Returns 0 or -1
  * (out of memory). */
-int region_list_from_flags(const struct cli *cli, struct region_list *l);
+int region_list_from_flags(const struct cli *cli, struct aws_strings *l);
 
 /* all: every standard region of c's partition where EKS runs; else c's
  * region and every configured profile's. Returns 0 or -1 (out of memory). */
-int region_list_default(const struct aws_client *c, bool all, struct region_list *l);
+int region_list_default(const struct aws_client *c, bool all, struct aws_strings *l);
 
 #endif

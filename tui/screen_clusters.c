@@ -37,7 +37,7 @@ enum cl_job { CL_REGIONS, CL_REGION, CL_CONTEXTS };
 struct regions_job {
 	enum cl_job kind;
 	const struct cli *cli;
-	struct region_list list;
+	struct aws_strings list;
 	struct aws_strings providers;
 	struct irsa_error providers_err;
 	bool providers_ok;
@@ -61,7 +61,7 @@ regions_job_free(void *arg)
 {
 	struct regions_job *rj = arg;
 
-	region_list_release(&rj->list);
+	aws_strings_release(&rj->list);
 	aws_strings_release(&rj->providers);
 	free(rj);
 }

@@ -207,26 +207,6 @@ changed(struct wiz *w)
 	w->gen++;
 }
 
-/* The next character of s: its length in bytes, its width in cells. */
-static size_t
-char_cells(const char *s, int *cells)
-{
-	mbstate_t st;
-	wchar_t wc;
-	size_t n;
-	int cw;
-
-	memset(&st, 0, sizeof(st));
-	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*cells = 1;
-		return 1;
-	}
-	cw = wcwidth(wc);
-	*cells = cw < 0 ? 1 : cw;
-	return n;
-}
-
 /* Writes s at (y, x) in role, cut to wd cells. Returns the cells used. */
 static int
 put(const struct wiz *w, int y, int x, int wd, enum theme_role role, const char *s)
@@ -239,7 +219,7 @@ put(const struct wiz *w, int y, int x, int wd, enum theme_role role, const char 
 	move(y, x);
 	while (*s != '\0') {
 		int cw;
-		size_t n = char_cells(s, &cw);
+		size_t n = textview_char(s, &cw);
 
 		if (col + cw > wd)
 			break;

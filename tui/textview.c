@@ -199,9 +199,8 @@ textview_count(const struct textview *tv)
 	return tv->n;
 }
 
-/* The next character of s: its length in bytes and its width in cells. */
-static size_t
-next_char(const char *s, int *cells)
+size_t
+textview_char(const char *s, int *cells)
 {
 	mbstate_t st;
 	wchar_t wc;
@@ -231,7 +230,7 @@ line_rows(const struct tvline *l, int w)
 	for (size_t i = 0; i < l->n; i++) {
 		for (const char *s = l->spans[i].text; *s != '\0';) {
 			int cw;
-			size_t n = next_char(s, &cw);
+			size_t n = textview_char(s, &cw);
 
 			if (col + cw > w) {
 				rows++;
@@ -260,7 +259,7 @@ line_draw(const struct tvline *l, const struct theme *th, int y, int x, int w, s
 		attrset(theme_attr(th, l->spans[i].role));
 		for (const char *s = l->spans[i].text; *s != '\0';) {
 			int cw;
-			size_t n = next_char(s, &cw);
+			size_t n = textview_char(s, &cw);
 
 			if (w > WRAP_INDENT + 1 && col + cw > w) {
 				row++;

@@ -53,4 +53,8 @@ void textview_scroll_to(struct textview *tv, size_t line);
  * there is more than fits. */
 void textview_draw(struct textview *tv, const struct theme *th, int y, int x, int h, int w);
 
+/* The next character of s: returns its length in bytes and sets *cells to
+ * its width on screen (1 for bytes that are not a character). */
+size_t textview_char(const char *s, int *cells);
+
 #endif
