@@ -59,6 +59,8 @@ choice_reason(const char *flag)
 		return "--theme";
 	if (env != NULL && env[0] != '\0')
 		return "IRSA_THEME";
+	if (theme_from_config() != NULL)
+		return "the config file";
 	return "the default";
 }
 

@@ -1012,6 +1012,63 @@ theme_load(const char *name, struct irsa_error *err)
 	return t;
 }
 
+/* The `theme:` of the config file, read once. The file is a YAML mapping;
+ * other keys are left for the settings that will join it. */
+const char *
+theme_from_config(void)
+{
+	static char value[THEME_NAME_MAX], path[PATH_MAX];
+	static bool read;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	bool want = false, in_map = false;
+	size_t n_scalars = 0;
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	FILE *f;
+	int depth = 0;
+
+	if (read)
+		return value[0] != '\0' ? value : NULL;
+	read = true;
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(path, sizeof(path), "%s/irsa/config.yaml", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(path, sizeof(path), "%s/.config/irsa/config.yaml", home);
+	else
+		return NULL;
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (!yaml_parser_initialize(&parser)) {
+		fclose(f);
+		return NULL;
+	}
+	yaml_parser_set_input_file(&parser, f);
+	while (yaml_parser_parse(&parser, &ev)) {
+		yaml_event_type_t type = ev.type;
+
+		if (type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT) {
+			in_map = depth == 0 && type == YAML_MAPPING_START_EVENT;
+			depth++;
+		} else if (type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT) {
+			depth--;
+		} else if (type == YAML_SCALAR_EVENT && depth == 1 && in_map) {
+			const char *v = (const char *)ev.data.scalar.value;
+
+			/* keys and values alternate in a mapping of scalars */
+			if (n_scalars++ % 2 == 0)
+				want = strcmp(v, "theme") == 0;
+			else if (want && ev.data.scalar.length < sizeof(value))
+				snprintf(value, sizeof(value), "%s", v);
+		}
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return value[0] != '\0' ? value : NULL;
+}
+
 const char *
 theme_choose(const char *flag)
 {
@@ -1023,6 +1080,8 @@ theme_choose(const char *flag)
 		return flag;
 	if (env != NULL && env[0] != '\0')
 		return env;
+	if (theme_from_config() != NULL)
+		return theme_from_config();
 	return "default";
 }
 

@@ -52,9 +52,15 @@ const char *theme_role_name(enum theme_role r);
  * places searched, IRSA_ERR_PARSE as "FILE:LINE: what is wrong". */
 struct theme *theme_load(const char *name, struct irsa_error *err);
 
-/* The theme to use: --theme, else IRSA_THEME, else "default"; "mono" when
+/* The theme to use: --theme, else IRSA_THEME, else the config file's, else
+ * "default"; "mono" when
  * NO_COLOR is set and not empty or TERM is "dumb". */
 const char *theme_choose(const char *flag);
+
+/* The `theme: NAME` of the config file ($XDG_CONFIG_HOME/irsa/config.yaml,
+ * else ~/.config/irsa/config.yaml), which theme_choose() takes after
+ * IRSA_THEME; NULL when there is none. Read once; static. */
+const char *theme_from_config(void);
 
 void theme_free(struct theme *t);
 const char *theme_name(const struct theme *t);

@@ -45,7 +45,7 @@ broken=(
 	"inherits-missing.yaml|$data/inherits-missing.yaml:3: inherits: no-such-theme: no such theme"
 )
 
-tap_plan $((2 * 4 + 1 + 2 * ${#broken[@]} + 44))
+tap_plan $((2 * 4 + 1 + 2 * ${#broken[@]} + 46))
 
 # --- the shipped themes ------------------------------------------------------
 for t in $shipped; do
@@ -103,6 +103,13 @@ run env IRSA_THEME=light "$irsa" themes --theme high-contrast
 like "$OUT" "^selected: high-contrast \(--theme\) " "--theme beats IRSA_THEME"
 run env IRSA_THEME= "$irsa" themes
 like "$OUT" "^selected: default \(the default\)" "an empty IRSA_THEME is unset"
+# The config file: a YAML mapping; its theme: comes after IRSA_THEME.
+mkdir -p "$tmp/cfg/irsa"
+printf 'name: theme\ntheme: light\n' >"$tmp/cfg/irsa/config.yaml"
+run env XDG_CONFIG_HOME="$tmp/cfg" "$irsa" themes
+like "$OUT" "^selected: light \(the config file\) $src/themes/light.yaml" "the config file's theme: is used"
+run env XDG_CONFIG_HOME="$tmp/cfg" IRSA_THEME=high-contrast "$irsa" themes
+like "$OUT" "^selected: high-contrast \(IRSA_THEME\)" "IRSA_THEME beats the config file"
 
 run env NO_COLOR=1 "$irsa" themes --theme light
 like "$OUT" "^selected: mono \(NO_COLOR is set\) $src/themes/mono.yaml" "NO_COLOR chooses mono, even over --theme"
