@@ -488,7 +488,7 @@ detail_job_done(struct screen *s, struct job *j)
 }
 
 static const struct ui_binding detail_bindings[] = {
-        {'b', "b", "bind to a role (wizard; preview only when read-only)", true, false},
+        {'b', "b", "bind to a role", true, false},
         {'r', "r", "reload", true, false},
         {'j', "j/k", "scroll", true, false},
         {UI_KEY_ESC, "Esc", "back", false, false},
