@@ -615,12 +615,9 @@ sa_counts(struct screen *s, size_t *shown, size_t *total)
 }
 
 static const struct ui_binding sa_bindings[] = {
-        {'\n', "Enter", "details: trust, policies, pods", true, false},
-        {'b', "b", "bind to a role", true, false},
-        {'n', "n", "new service account (wizard)", true, false},
-        {'r', "r", "reload", true, false},
-        {UI_KEY_ESC, "Esc", "cancel loading, or back", false, false},
-        {0, NULL, NULL, false, false},
+        {'\n', "Enter", "details: trust, policies, pods", true, false}, {'b', "b", "bind to a role", true, false},
+        {'n', "n", "new service account (wizard)", true, false},        {'r', "r", "reload", true, false},
+        {UI_KEY_ESC, "Esc", "cancel loading, or back", false, false},   {0, NULL, NULL, false, false},
 };
 
 const struct screen_ops screen_serviceaccounts = {
