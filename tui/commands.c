@@ -5,6 +5,7 @@
 #include "cli.h"
 
 extern const struct cmd cmd_apply;
+extern const struct cmd cmd_audit;
 extern const struct cmd cmd_clusters;
 extern const struct cmd cmd_contexts;
 extern const struct cmd cmd_help;
@@ -22,6 +23,7 @@ extern const struct cmd cmd_whoami;
 /* clang-format off */
 const struct cmd *const cli_commands[] = {
         &cmd_apply,
+        &cmd_audit,
         &cmd_clusters,
         &cmd_contexts,
         &cmd_help,
