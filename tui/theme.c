@@ -696,10 +696,17 @@ theme_dirs(char **dirs, size_t max)
 		candidates[2] = NULL;
 #endif
 	for (size_t i = 0; i < 3; i++) {
+		char *real;
+
 		if (candidates[i] == NULL)
 			continue;
-		if (n < max && (dirs[n] = strdup(candidates[i])) == NULL)
+		/* A build tree's source path may read "_build/sub/../../themes":
+		 * show where the files really are. */
+		real = realpath(candidates[i], NULL);
+		if (n < max && (dirs[n] = real != NULL ? real : strdup(candidates[i])) == NULL)
 			break;
+		if (n >= max)
+			free(real);
 		n++;
 	}
 	free(user);

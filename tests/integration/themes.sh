@@ -9,7 +9,7 @@ set -u
 . "${IRSA_SRCDIR:-.}/tests/lib/tap.sh"
 irsa=${IRSA_BIN:-./irsa}
 [ -x "$irsa" ] || bail_out "irsa binary not built ($irsa)"
-src=${IRSA_SRCDIR:-.}
+src=$(cd "${IRSA_SRCDIR:-.}" && pwd -P)
 data=$src/tests/data/themes
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/irsa-themes.XXXXXX")
