@@ -27,10 +27,11 @@ enum audit_fix_kind {
 	AUDIT_FIX_MANUAL, /* irsa reports it; a person fixes it */
 };
 
-/* Where a check stands in irsa. Every check is planned today: the catalog
- * is built, the checks are not. */
+/* Where a check stands in irsa: built (audit_run() runs it), or planned
+ * (in the catalog, not run yet; reason says why when it is known). */
 enum audit_check_status {
 	AUDIT_CHECK_PLANNED,
+	AUDIT_CHECK_BUILT,
 };
 
 /* One check. Every string static and non-empty, except severity_note and
@@ -67,7 +68,7 @@ int audit_severity_parse(const char *name, enum audit_severity *out);
 /* "plan" or "manual". Static. */
 const char *audit_fix_kind_name(enum audit_fix_kind k);
 
-/* "planned". Static. */
+/* "planned", "built". Static. */
 const char *audit_check_status_name(enum audit_check_status s);
 
 #endif

@@ -394,14 +394,31 @@ failed:
 	return -1;
 }
 
+/* Whether a plan header field has a value ("-" is an audit fix's "none"). */
+static bool
+named(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strcmp(s, "-") != 0;
+}
+
+/* "CLUSTER-NS-SA", or for a plan about no service account (an audit fix of
+ * a role or a provider) "CLUSTER-ROLE" or "CLUSTER-oidc-provider". */
 static char *
 name_hint(const struct plan *p)
 {
-	size_t n = strlen(p->cluster) + strlen(p->ns) + strlen(p->sa) + 3;
-	char *h = malloc(n);
+	const char *a = p->ns, *b = p->sa;
+	size_t n;
+	char *h;
 
-	if (h != NULL)
-		snprintf(h, n, "%s-%s-%s", p->cluster, p->ns, p->sa);
+	if (!named(p->sa)) {
+		a = named(p->role_name) ? p->role_name : "oidc-provider";
+		b = NULL;
+	}
+	n = strlen(p->cluster) + strlen(a) + (b != NULL ? strlen(b) : 0) + 3;
+	if ((h = malloc(n)) != NULL && b != NULL)
+		snprintf(h, n, "%s-%s-%s", p->cluster, a, b);
+	else if (h != NULL)
+		snprintf(h, n, "%s-%s", p->cluster, a);
 	return h;
 }
 

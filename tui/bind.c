@@ -160,8 +160,13 @@ print_text(const struct cli *cli, const struct plan *p)
 	bool trust_changes = false;
 
 	fprintf(cli->out, "Cluster:         %s (%s, account %s)\n", p->cluster, p->region, p->account);
-	fprintf(cli->out, "Service account: %s/%s%s\n", p->ns, p->sa, p->sa_exists ? "" : " (to be created)");
-	fprintf(cli->out, "Role:            %s%s\n", p->role_arn, p->role_exists ? "" : " (to be created)");
+	/* An audit fix of a role or a provider names no service account ("-"). */
+	if (strcmp(p->sa, "-") != 0)
+		fprintf(cli->out, "Service account: %s/%s%s\n", p->ns, p->sa, p->sa_exists ? "" : " (to be created)");
+	if (strcmp(p->role_arn, "-") != 0)
+		fprintf(cli->out, "Role:            %s%s\n", p->role_arn, p->role_exists ? "" : " (to be created)");
+	else
+		fprintf(cli->out, "OIDC provider:   %s\n", p->provider_arn);
 	if (p->n == 0) {
 		fprintf(cli->out, "\nNothing to do: the service account is bound as asked.\n");
 	} else {

@@ -8,6 +8,7 @@ extern const struct cmd cmd_apply;
 extern const struct cmd cmd_audit;
 extern const struct cmd cmd_clusters;
 extern const struct cmd cmd_contexts;
+extern const struct cmd cmd_fix;
 extern const struct cmd cmd_help;
 extern const struct cmd cmd_namespaces;
 extern const struct cmd cmd_plan;
@@ -26,6 +27,7 @@ const struct cmd *const cli_commands[] = {
         &cmd_audit,
         &cmd_clusters,
         &cmd_contexts,
+        &cmd_fix,
         &cmd_help,
         &cmd_namespaces,
         &cmd_plan,

@@ -432,9 +432,9 @@ clusters_draw(struct screen *s, int y, int x, int h, int w)
 	}
 }
 
-/* Enter: the namespaces of the selected row's cluster. */
+/* Enter: the namespaces of the selected row's cluster (A: its audit). */
 static void
-open_selected(struct screen *s, struct clusters_screen *st)
+open_selected(struct screen *s, struct clusters_screen *st, const struct screen_ops *ops)
 {
 	const char *key = table_selected(st->table);
 	const struct kube_eks_ref *r = NULL;
@@ -462,7 +462,7 @@ open_selected(struct screen *s, struct clusters_screen *st)
 	}
 	if (g.context == NULL && g.cluster == NULL)
 		return;
-	ui_push(s->ui, &screen_namespaces, &g);
+	ui_push(s->ui, ops, &g);
 }
 
 static enum ui_key_result
@@ -473,7 +473,11 @@ clusters_key(struct screen *s, int ch)
 	if (table_key(st->table, ch, st->page > 1 ? st->page : 1))
 		return UI_KEY_HANDLED;
 	if (UI_KEY_IS_ENTER(ch)) {
-		open_selected(s, st);
+		open_selected(s, st, &screen_namespaces);
+		return UI_KEY_HANDLED;
+	}
+	if (ch == 'A') {
+		open_selected(s, st, &screen_audit);
 		return UI_KEY_HANDLED;
 	}
 	switch (ch) {
@@ -623,6 +627,7 @@ clusters_counts(struct screen *s, size_t *shown, size_t *total)
 static const struct ui_binding clusters_bindings[] = {
         {'\n', "Enter", "namespaces of the cluster", true, false},
         {'r', "r", "look again", true, false},
+        {'A', "A", "audit the cluster", false, false},
         {UI_KEY_ESC, "Esc", "cancel the search", false, false},
         {0, NULL, NULL, false, false},
 };

@@ -40,6 +40,7 @@
 #include "export.h"
 #include "names.h"
 #include "plan.h"
+#include "plan_view.h"
 #include "presets.h"
 #include "table.h"
 #include "textview.h"
@@ -1387,57 +1388,12 @@ add_lines(struct textview *tv, const char *text, void (*fn)(struct textview *, c
 }
 
 static void
-preview_trust(struct wiz *w, struct textview *tv)
-{
-	const struct plan *p = &w->plan;
-	struct trust_diff d;
-	struct irsa_error err;
-
-	if (p->trust_before == NULL) {
-		textview_printf(tv, THEME_TITLE, "Trust policy of %s (new)", p->role_name);
-		for (const char *q = p->trust_after; q != NULL && *q != '\0';) {
-			const char *nl = strchr(q, '\n');
-			char *line = strndup(q, nl != NULL ? (size_t)(nl - q) : strlen(q));
-
-			if (line != NULL)
-				textview_json_line(tv, "  ", THEME_BODY, line);
-			free(line);
-			q = nl != NULL ? nl + 1 : NULL;
-		}
-		return;
-	}
-	if (trust_diff_text(p->trust_before, p->trust_after, &d, &err) != 0) {
-		textview_printf(tv, THEME_STATUS_ERROR, "Trust policy: %s", err.message);
-		return;
-	}
-	if (d.added == 0 && d.removed == 0)
-		textview_printf(tv, THEME_TITLE, "Trust policy of %s: unchanged (it already admits %s/%s)",
-		                p->role_name, p->ns, p->sa);
-	else
-		textview_printf(tv, THEME_TITLE, "Trust policy of %s: %zu line%s added, %zu removed (+ after, - now)",
-		                p->role_name, d.added, d.added == 1 ? "" : "s", d.removed);
-	for (size_t i = 0; i < d.n; i++) {
-		switch (d.lines[i].kind) {
-		case TRUST_DIFF_ADDED:
-			textview_printf(tv, THEME_DIFF_ADD, "+ %s", d.lines[i].text);
-			break;
-		case TRUST_DIFF_REMOVED:
-			textview_printf(tv, THEME_DIFF_REMOVE, "- %s", d.lines[i].text);
-			break;
-		case TRUST_DIFF_SAME:
-			textview_json_line(tv, "  ", THEME_BODY, d.lines[i].text);
-			break;
-		}
-	}
-	trust_diff_release(&d);
-}
-
-static void
 preview_build(struct wiz *w)
 {
 	const struct plan *p = &w->plan;
 	struct textview *tv = w->tv;
 	struct irsa_error err;
+	char what[600]; /* "NS/SA is bound as asked.": two DNS names of 253 at most */
 	struct buf yaml;
 	char *cmd;
 
@@ -1447,29 +1403,11 @@ preview_build(struct wiz *w)
 	                p->sa_exists ? "" : "  (to be created)");
 	textview_printf(tv, THEME_BODY, "Role             %s%s", p->role_arn,
 	                p->role_exists ? "" : "  (to be created)");
-	for (size_t i = 0; i < p->warnings.n; i++) {
-		textview_line(tv);
-		textview_span(tv, THEME_STATUS_WARN, glyph(w, "⚠ Warning: ", "! Warning: "));
-		textview_span(tv, THEME_STATUS_WARN, p->warnings.v[i]);
-	}
+	snprintf(what, sizeof(what), "%s/%s is bound as asked.", p->ns, p->sa);
+	plan_view_steps(tv, p, ui_utf8(w->ui), what);
 	textview_printf(tv, THEME_BODY, "%s", "");
-	if (p->n == 0) {
-		textview_printf(tv, THEME_STATUS_OK, "%sNothing to do: %s/%s is bound as asked.", glyph(w, "✓ ", "+ "),
-		                p->ns, p->sa);
-	} else {
-		textview_printf(tv, THEME_TITLE, "Plan: %zu step%s", p->n, p->n == 1 ? "" : "s");
-		for (size_t i = 0; i < p->n; i++) {
-			const struct plan_step *s = &p->steps[i];
-
-			textview_printf(tv, THEME_BODY, "%2zu. %s", i + 1, s->title);
-			textview_printf(tv, THEME_DIM, "    %s", s->request);
-			textview_line(tv);
-			textview_span(tv, THEME_DIM, "    $ ");
-			textview_span(tv, THEME_BODY, s->command);
-		}
-	}
-	textview_printf(tv, THEME_BODY, "%s", "");
-	preview_trust(w, tv);
+	snprintf(what, sizeof(what), "it already admits %s/%s", p->ns, p->sa);
+	plan_view_trust(tv, p, what);
 	textview_printf(tv, THEME_BODY, "%s", "");
 	textview_printf(tv, THEME_TITLE, "ServiceAccount after the plan");
 	buf_init(&yaml, 1024 * 1024);

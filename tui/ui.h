@@ -138,6 +138,7 @@ extern const struct screen_ops screen_namespaces;
 extern const struct screen_ops screen_serviceaccounts;
 extern const struct screen_ops screen_sa_detail;
 extern const struct screen_ops screen_wizard;
+extern const struct screen_ops screen_audit; /* screen_audit.c: arg a const struct ui_goto * */
 
 /* Opens the UI (main.c calls it when no command is given). */
 int ui_main(struct cli *cli);

@@ -250,11 +250,32 @@ cmd_ctx(struct ui *ui, const char *arg)
 	push_goto(ui, &screen_namespaces, &sc, NULL, NULL);
 }
 
+/* The audit of the cluster in scope, or of context NAME (screen_audit.c);
+ * an audit on top is replaced. */
+static void
+cmd_audit(struct ui *ui, const char *arg)
+{
+	struct scope sc;
+
+	scope_get(ui, &sc);
+	if (arg != NULL) {
+		if (context_check(ui, arg) != 0)
+			return;
+		memset(&sc, 0, sizeof(sc));
+		sc.has_context = true;
+		snprintf(sc.context, sizeof(sc.context), "%s", arg);
+	}
+	if (ui->depth > 1 && ui_top(ui)->s.ops->enter == screen_audit.enter)
+		ui_pop(ui);
+	push_goto(ui, &screen_audit, &sc, NULL, NULL);
+}
+
 static const struct ui_cmd ui_cmds[] = {
         {"ctx", "NAME", "switch to the kubeconfig context NAME", cmd_ctx},
         {"ns", "[NAME]", "namespaces; with NAME its service accounts", cmd_ns},
         {"sa", "[NS[/NAME]]", "service accounts (of NS, or the namespace in view)", cmd_sa},
         {"clusters", "", "the clusters and contexts", cmd_clusters},
+        {"audit", "[CONTEXT]", "audit the cluster in view (or CONTEXT's)", cmd_audit},
         {"log", "", "the action log (also @)", cmd_log},
         {"help", "", "the keys (also ?)", cmd_help},
         {"q", "", "quit", cmd_quit},

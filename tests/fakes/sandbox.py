@@ -3,6 +3,7 @@
 EKS cluster, on free loopback ports, seeded, with a kubeconfig and an env file.
 
     python3 tests/fakes/sandbox.py up     --dir DIR [--timeout SECONDS] [--extra-service-accounts N]
+                                          [--extra-roles N]
     python3 tests/fakes/sandbox.py status --dir DIR
     python3 tests/fakes/sandbox.py down   --dir DIR [--timeout SECONDS]
     python3 tests/fakes/sandbox.py run [--keep] [--extra-service-accounts N] -- CMD ARGS...
@@ -28,6 +29,13 @@ each issuer host's port 443 to its server, AWS_CA_BUNDLE is pki/ca.pem.
 Scale: --extra-service-accounts N (or IRSA_SANDBOX_EXTRA_SAS=N) adds a namespace
 "bulk" to shop-prod with N more service accounts (seed_kube.add_bulk), for the
 UI's large-list tests and benchmark; the default seed is unchanged.
+--extra-roles N (or IRSA_SANDBOX_EXTRA_ROLES=N; needs enough extra service
+accounts) adds N roles shop-prod-bulk-NNNNNN, each trusting exactly one bulk
+service account, which is annotated with it (seed_aws.seed_bulk_roles), for
+the audit benchmark (scripts/bench-audit).
+
+manifest.json's "audit" lists the findings `irsa audit --all-contexts` must
+report (seed_kube.expected_audit), and each role's "wrong" its check ids.
 
 Failure injection for tests: IRSA_SANDBOX_FAIL_AT=<stage> makes `up` fail at
 that stage (pki, start, seed-aws, seed-aws-partial, wait-kube, files) and clean up.
@@ -530,10 +538,37 @@ def extra_sas_from_env():
     return n
 
 
-def up(d, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
+def extra_roles_from_env():
+    v = os.environ.get("IRSA_SANDBOX_EXTRA_ROLES", "").strip()
+    try:
+        n = int(v) if v else 0
+    except ValueError:
+        n = -1
+    if n < 0 or n > seed_aws.MAX_BULK_ROLES:
+        raise SandboxError(f"IRSA_SANDBOX_EXTRA_ROLES must be a number from 0 to "
+                           f"{seed_aws.MAX_BULK_ROLES} (got {v!r})")
+    return n
+
+
+def issuer_thumbprint(pki):
+    """SHA-1 of the DER of the last certificate the issuers' hosts send (the
+    intermediate CA), as oidc.h and IAM compute it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    with open(os.path.join(pki, "intermediate-ca.pem"), "rb") as f:
+        cert = x509.load_pem_x509_certificate(f.read())
+    return cert.fingerprint(hashes.SHA1()).hex()
+
+
+def up(d, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None, extra_roles=None):
     d = os.path.abspath(d)
     if extra_sas is None:
         extra_sas = extra_sas_from_env()
+    if extra_roles is None:
+        extra_roles = extra_roles_from_env()
+    if extra_roles and seed_aws.bulk_role_sa(extra_roles) > extra_sas:
+        raise SandboxError(f"--extra-roles {extra_roles} needs --extra-service-accounts "
+                           f"{seed_aws.bulk_role_sa(extra_roles)} or more")
     t0 = time.time()
     deadline = t0 + timeout
     if not os.path.exists(KUBE_APISERVER):
@@ -541,7 +576,7 @@ def up(d, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
     make_dir(d)
     launcher = Launcher(d)
     try:
-        return _up(d, launcher, t0, deadline, extra_sas)
+        return _up(d, launcher, t0, deadline, extra_sas, extra_roles)
     except BaseException:
         progress("up failed; stopping what was started")
         left = launcher.stop_all()
@@ -552,7 +587,7 @@ def up(d, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
         raise
 
 
-def _up(d, launcher, t0, deadline, extra_sas=0):
+def _up(d, launcher, t0, deadline, extra_sas=0, extra_roles=0):
     timings = {}
     clusters = seed_aws.CLUSTERS
     pki = os.path.join(d, "pki")
@@ -583,7 +618,7 @@ def _up(d, launcher, t0, deadline, extra_sas=0):
     for c in clusters:
         objs, man = seed_kube.build(c["name"])
         if extra_sas and c["name"] == seed_kube.BULK_CLUSTER:
-            seed_kube.add_bulk(c["name"], objs, man, extra_sas)
+            seed_kube.add_bulk(c["name"], objs, man, extra_sas, roles=extra_roles)
         write_json(os.path.join(d, f"seed-{c['name']}.json"), objs)
         kube_man[c["name"]] = man
 
@@ -612,7 +647,8 @@ def _up(d, launcher, t0, deadline, extra_sas=0):
     if os.environ.get("IRSA_SANDBOX_FAIL_AT") == "seed-aws-partial":
         seed_aws.reset_auth(moto["url"], 0)  # seeding then fails: AccessDenied/InvalidClientTokenId
     try:
-        aws = seed_aws.seed(moto["url"], None, log=progress)
+        aws = seed_aws.seed(moto["url"], None, log=progress, thumbprint=issuer_thumbprint(pki),
+                            extra_roles=extra_roles)
     except Exception as e:
         raise SandboxError(f"seeding moto failed: {type(e).__name__}: {e}; log "
                            f"{moto['log']}:\n{tail(moto['log'])}") from None
@@ -646,6 +682,8 @@ def _up(d, launcher, t0, deadline, extra_sas=0):
                      "connect_to": connect_to(c["region"], kube_info[name]["port"]),
                      "discovery_url": issuer + "/.well-known/openid-configuration",
                      "jwks_uri": issuer + "/keys"}
+    manifest["audit"] = seed_kube.expected_audit(
+        {n: c["issuer"] for n, c in manifest["clusters"].items()}, extra_sas, extra_roles)
     manifest["processes"] = [{"name": p["name"], "pid": p["pid"], "port": p["port"],
                               "log": p["log"]} for p in launcher.procs]
     aws_files(d, aws["users"])
@@ -735,7 +773,7 @@ def parse_env_file(path):
     return env
 
 
-def run(cmd, keep=False, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
+def run(cmd, keep=False, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None, extra_roles=None):
     if not cmd:
         raise SandboxError("run: no command given (use: run -- CMD ARGS...)")
     base = tempfile.mkdtemp(prefix="irsa-sandbox.")
@@ -757,7 +795,7 @@ def run(cmd, keep=False, timeout=DEFAULT_UP_TIMEOUT, extra_sas=None):
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM,
                                                       signal.SIGHUP)}
     try:
-        up(d, timeout, extra_sas)
+        up(d, timeout, extra_sas, extra_roles)
         env = parse_env_file(os.path.join(d, "env"))
         child = subprocess.Popen(cmd, env=env)
         while True:
@@ -803,11 +841,15 @@ def main(argv=None):
         if name == "up":
             sp.add_argument("--extra-service-accounts", type=int, default=None, metavar="N",
                             help="N more service accounts in namespace bulk of shop-prod")
+            sp.add_argument("--extra-roles", type=int, default=None, metavar="N",
+                            help="N roles bound to bulk service accounts (audit benchmark)")
     rp = sub.add_parser("run")
     rp.add_argument("--keep", action="store_true")
     rp.add_argument("--timeout", type=float, default=DEFAULT_UP_TIMEOUT)
     rp.add_argument("--extra-service-accounts", type=int, default=None, metavar="N",
                     help="N more service accounts in namespace bulk of shop-prod")
+    rp.add_argument("--extra-roles", type=int, default=None, metavar="N",
+                    help="N roles bound to bulk service accounts (audit benchmark)")
     rp.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args(argv)
     try:
@@ -817,7 +859,7 @@ def main(argv=None):
             signal.signal(signal.SIGTERM, on_term)
             signal.signal(signal.SIGHUP, on_term)
             try:
-                up(a.dir, a.timeout, a.extra_service_accounts)
+                up(a.dir, a.timeout, a.extra_service_accounts, a.extra_roles)
             except KeyboardInterrupt:
                 progress("interrupted")
                 return 130
@@ -829,7 +871,7 @@ def main(argv=None):
         cmd = a.command
         if cmd and cmd[0] == "--":
             cmd = cmd[1:]
-        return run(cmd, a.keep, a.timeout, a.extra_service_accounts)
+        return run(cmd, a.keep, a.timeout, a.extra_service_accounts, a.extra_roles)
     except SandboxError as e:
         progress(f"error: {e}")
         return 1

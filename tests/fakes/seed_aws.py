@@ -67,14 +67,15 @@ ROLES = [
      "wrong": [], "problem": None},
     {"name": "shop-prod-payments", "cluster": "shop-prod", "kind": "correct",
      "sa": "payments:payments-api", "policies": ["AmazonDynamoDBReadOnlyAccess"],
-     "wrong": [], "problem": None},
+     "wrong": ["IRSA026"], "problem": "role is fine; the SA's pods predate its "
+     "annotation (not mutated by the webhook)"},
     {"name": "shop-prod-gateway", "cluster": "shop-prod", "kind": "correct",
      "sa": "payments:payments-gateway", "policies": ["AmazonSQSReadOnlyAccess"],
-     "wrong": [], "problem": "role is fine; the SA uses the typo'd annotation "
+     "wrong": ["IRSA015"], "problem": "role is fine; the SA uses the typo'd annotation "
      "key eks.amazonaws.com/role_arn"},
     {"name": "shop-prod-orders-web", "cluster": "shop-prod", "kind": "correct",
      "sa": "orders:orders-web", "policies": ["AmazonS3ReadOnlyAccess"],
-     "wrong": [], "problem": "role is fine; the SA uses the typo'd annotation "
+     "wrong": ["IRSA015"], "problem": "role is fine; the SA uses the typo'd annotation "
      "key eks.amazonaws.io/role-arn"},
     {"name": "shop-prod-reporter-no-sub", "cluster": "shop-prod", "kind": "no_sub",
      "sa": "analytics:reporter", "policies": ["AmazonS3ReadOnlyAccess"],
@@ -83,14 +84,14 @@ ROLES = [
      "shop-prod can assume it"},
     {"name": "shop-prod-worker-wildcard-equals", "cluster": "shop-prod",
      "kind": "wildcard_equals", "sa": "orders:orders-worker",
-     "policies": ["AmazonSQSFullAccess"], "wrong": ["IRSA007"],
+     "policies": ["AmazonSQSFullAccess"], "wrong": ["IRSA007", "IRSA024"],
      "problem": "StringEquals sub = system:serviceaccount:orders:* (a wildcard "
      "inside StringEquals never matches: binding broken)"},
     {"name": "shop-prod-ledger-other-issuer", "cluster": "shop-prod",
      "kind": "other_issuer", "sa": "payments:payments-ledger",
-     "policies": ["AmazonDynamoDBReadOnlyAccess"], "wrong": ["IRSA012"],
+     "policies": ["AmazonDynamoDBReadOnlyAccess"], "wrong": ["IRSA012", "IRSA019"],
      "problem": "trust names only shop-staging's issuer (principal and keys), "
-     "not shop-prod's"},
+     "not shop-prod's (and no SA of shop-staging uses it: IRSA019 there)"},
     {"name": "shop-prod-refunds-mismatched-keys", "cluster": "shop-prod",
      "kind": "mismatched_keys", "sa": "payments:payments-refunds",
      "policies": ["AmazonDynamoDBReadOnlyAccess"], "wrong": ["IRSA011"],
@@ -106,13 +107,13 @@ ROLES = [
      "wrong": ["IRSA020"], "problem": "AdministratorAccess attached"},
     {"name": "shop-prod-notebook-ns-wildcard", "cluster": "shop-prod",
      "kind": "stringlike_ns", "sa": "analytics:notebook",
-     "policies": ["AmazonS3ReadOnlyAccess"], "wrong": ["IRSA006"],
-     "problem": "StringLike sub = system:serviceaccount:analytics:* "
+     "policies": ["AmazonS3ReadOnlyAccess"], "wrong": ["IRSA006", "IRSA026"],
+     "problem": "pods predate the annotation; StringLike sub = system:serviceaccount:analytics:* "
      "(any SA of the namespace)"},
     {"name": "shop-prod-notify-sub-mismatch", "cluster": "shop-prod",
      "kind": "sub_mismatch", "sa": "orders:orders-notify",
      "trust_sa": "orders:orders-notifier", "policies": ["AmazonSQSFullAccess"],
-     "wrong": ["IRSA010"],
+     "wrong": ["IRSA010", "IRSA024"],
      "problem": "trust admits orders:orders-notifier, the SA that references "
      "it is orders:orders-notify"},
     {"name": "shop-prod-analytics-default", "cluster": "shop-prod",
@@ -132,12 +133,63 @@ ROLES = [
      "has no IAM OIDC provider"},
     {"name": "shop-staging-payments-no-sub", "cluster": "shop-staging",
      "kind": "no_sub", "sa": "payments:payments-api",
-     "policies": ["AmazonDynamoDBReadOnlyAccess"], "wrong": ["IRSA001", "IRSA005"],
-     "problem": "aud-only trust (and no OIDC provider for the issuer)"},
+     "policies": ["AmazonDynamoDBReadOnlyAccess"], "wrong": ["IRSA001", "IRSA005", "IRSA026"],
+     "problem": "aud-only trust (and no OIDC provider for the issuer); the SA's "
+     "pods predate its annotation"},
     {"name": "shop-staging-missing", "cluster": "shop-staging", "kind": "missing",
      "sa": "analytics:reporter", "policies": [], "wrong": ["IRSA016"],
      "problem": "referenced by a ServiceAccount but does not exist"},
+    # One service account each (namespace platform of shop-prod) for the
+    # workload and annotation checks, each bound to a role of its own with a
+    # correct trust, so that nothing else fires (seed_kube.SA_OPTIONS says
+    # what is special about the account or its pods).
+    {"name": "shop-prod-search", "cluster": "shop-prod", "kind": "correct",
+     "sa": "platform:search", "policies": ["AmazonS3ReadOnlyAccess"],
+     "wrong": ["IRSA018"], "problem": "the SA's eks.amazonaws.com/token-expiration "
+     "is 300 (below the webhook's minimum of 600)"},
+    {"name": "shop-prod-exporter", "cluster": "shop-prod", "kind": "correct",
+     "sa": "platform:exporter", "policies": ["AmazonS3ReadOnlyAccess"],
+     "wrong": ["IRSA027"], "problem": "the SA's pods still carry AWS_ROLE_ARN of "
+     "the role it was bound to before (shop-prod-exporter-v1)"},
+    {"name": "shop-prod-metrics", "cluster": "shop-prod", "kind": "correct",
+     "sa": "platform:metrics-agent", "policies": ["AmazonS3ReadOnlyAccess"],
+     "wrong": ["IRSA030"], "problem": "the SA's DaemonSet pods use hostNetwork"},
+    {"name": "shop-prod-uploader", "cluster": "shop-prod", "kind": "correct",
+     "sa": "platform:uploader", "policies": ["AmazonS3ReadOnlyAccess"],
+     "wrong": ["IRSA028"], "problem": "the SA's pods also get AWS_ACCESS_KEY_ID "
+     "and AWS_SECRET_ACCESS_KEY from a Secret"},
+    {"name": "shop-prod-mailer", "cluster": "shop-prod", "kind": "correct",
+     "sa": "platform:mailer", "policies": ["AmazonS3ReadOnlyAccess"],
+     "wrong": ["IRSA032"], "problem": "the SA and its pods leave "
+     "automountServiceAccountToken on (every other bound SA turns it off)"},
 ]
+
+# Where each audit check's finding is reported (its ref, core/audit.h
+# audit_finding_ref), for the ids a role's "wrong" lists: about the role, one
+# of its AWS managed policies, the service account(s) of its cluster that
+# reference it, or its cluster's OIDC provider. IRSA019 is derived
+# (expected_audit() in seed_kube.py checks the lists against what it derives).
+ROLE_SCOPE = {"IRSA005", "IRSA006", "IRSA007", "IRSA008", "IRSA009", "IRSA011",
+              "IRSA012", "IRSA013", "IRSA014", "IRSA020"}
+POLICY_SCOPE = {"IRSA024"}
+SA_SCOPE = {"IRSA010", "IRSA015", "IRSA016", "IRSA017", "IRSA018", "IRSA026",
+            "IRSA027", "IRSA028", "IRSA030", "IRSA031", "IRSA032"}
+PROVIDER_SCOPE = {"IRSA001", "IRSA002", "IRSA003"}
+
+# --extra-roles N (sandbox.py; IRSA_SANDBOX_EXTRA_ROLES): N roles
+# shop-prod-bulk-000001... for the audit benchmark, each trusting exactly one
+# bulk service account of shop-prod (seed_kube.add_bulk annotates it), with
+# AmazonS3ReadOnlyAccess, the shared customer managed policy below and one
+# inline policy, so that every per-role call of the audit has work.
+BULK_ROLE_FORMAT = "shop-prod-bulk-{:06d}"
+BULK_POLICY = "shop-prod-bulk-read"
+MAX_BULK_ROLES = 5000
+
+
+def bulk_role_sa(i):
+    """The bulk service account bulk role i (1-based) is for: one of the
+    accounts seed_kube.add_bulk leaves unbound (not every 5th)."""
+    return i + (i - 1) // 4
 
 EKS_CLUSTER_ROLE = "eks-cluster-role"
 
@@ -250,8 +302,12 @@ def reset_auth(endpoint, count):
         return json.loads(r.read().decode())
 
 
-def seed(endpoint, manifest_path=None, enforce=True, verify=True, log=None):
+def seed(endpoint, manifest_path=None, enforce=True, verify=True, log=None,
+         thumbprint=None, extra_roles=0):
+    """thumbprint: the sandbox issuers' CA thumbprint (the providers' then
+    match the live one: no IRSA003); extra_roles: see BULK_ROLE_FORMAT."""
     log = log or (lambda msg: None)
+    thumbprint = thumbprint or THUMBPRINT
     manifest = {"account_id": ACCOUNT, "endpoint_url": endpoint,
                 "clusters": {}, "oidc_providers": [], "roles": {}, "users": {}}
 
@@ -299,11 +355,11 @@ def seed(endpoint, manifest_path=None, enforce=True, verify=True, log=None):
             continue
         arn = iam.create_open_id_connect_provider(
             Url=issuers[c["name"]], ClientIDList=[AUD],
-            ThumbprintList=[THUMBPRINT])["OpenIDConnectProviderArn"]
+            ThumbprintList=[thumbprint])["OpenIDConnectProviderArn"]
         manifest["clusters"][c["name"]]["oidc_provider_arn"] = arn
         manifest["oidc_providers"].append(
             {"arn": arn, "url": issuers[c["name"]], "client_ids": [AUD],
-             "cluster": c["name"]})
+             "thumbprints": [thumbprint], "cluster": c["name"]})
 
     # Roles.
     for r in ROLES:
@@ -325,6 +381,8 @@ def seed(endpoint, manifest_path=None, enforce=True, verify=True, log=None):
                                        PolicyArn=f"arn:aws:iam::aws:policy/{p}")
             entry["trust_policy"] = doc
         manifest["roles"][r["name"]] = entry
+    if extra_roles:
+        manifest["bulk_roles"] = seed_bulk_roles(iam, issuers, extra_roles)
     log(f"seeded {len(USERS)} users, {len(CLUSTERS)} clusters, "
         f"{sum(1 for r in ROLES if r['kind'] != 'missing')} roles")
 
@@ -345,6 +403,33 @@ def seed(endpoint, manifest_path=None, enforce=True, verify=True, log=None):
             f.write("\n")
         os.replace(tmp, manifest_path)
     return manifest
+
+
+def seed_bulk_roles(iam, issuers, n):
+    """Creates the n bulk roles (BULK_ROLE_FORMAT) and their shared customer
+    managed policy. Returns the manifest's summary."""
+    from seed_kube import BULK_NAMESPACE  # noqa: E402 (seed_kube imports this module)
+    if n < 0 or n > MAX_BULK_ROLES:
+        raise ValueError(f"extra roles: 0 to {MAX_BULK_ROLES}")
+    own = issuers["shop-prod"]
+    doc = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::shop-bulk", "arn:aws:s3:::shop-bulk/*"]}]}
+    pol = iam.create_policy(PolicyName=BULK_POLICY, PolicyDocument=json.dumps(doc))["Policy"]["Arn"]
+    inline = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "sqs:SendMessage",
+        "Resource": f"arn:aws:sqs:us-east-1:{ACCOUNT}:shop-bulk"}]})
+    for i in range(1, n + 1):
+        name = BULK_ROLE_FORMAT.format(i)
+        sa = f"bulk-sa-{bulk_role_sa(i):06d}"
+        trust = {"Version": "2012-10-17", "Statement": [_web_identity_stmt(own, own, {
+            "StringEquals": {"sub": f"system:serviceaccount:{BULK_NAMESPACE}:{sa}", "aud": AUD}})]}
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+        iam.attach_role_policy(RoleName=name, PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+        iam.attach_role_policy(RoleName=name, PolicyArn=pol)
+        iam.put_role_policy(RoleName=name, PolicyName="send", PolicyDocument=inline)
+    return {"roles": n, "name_format": BULK_ROLE_FORMAT.replace("{:06d}", "%06d"),
+            "policy_arn": pol, "attached": 2, "inline": 1}
 
 
 def _err_code(exc):
