@@ -74,6 +74,8 @@ struct collect {
 	struct irsa_error *err; /* the collection's: out of memory, cancelled */
 };
 
+static void progress(struct collect *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void
 progress(struct collect *c, const char *fmt, ...)
 {

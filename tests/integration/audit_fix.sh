@@ -2,8 +2,9 @@
 # tests/integration/audit_fix.sh - `irsa fix` end to end on the sandbox: for
 # every fix action a seeded finding carries (the first finding per action in
 # `irsa audit -o json`), `irsa fix REF --yes [--force]`, then: the finding is
-# gone (a restart: the workload's template is stamped, the pods are the
-# controller's business), every other finding is unchanged (sorted refs
+# gone (a restart: the workload's template is stamped and the fake, as a
+# cluster's controller and the pod identity webhook would, replaced its pods
+# by new ones carrying AWS_ROLE_ARN), every other finding is unchanged (sorted refs
 # before/after minus the fixed one), and nothing else changed, by the aws CLI
 # (roles with trusts and attached policies, OIDC providers) and kubectl
 # (service accounts and workloads of both clusters, minus resourceVersion,
@@ -68,6 +69,20 @@ kube_state() { # [EXCEPT]
 			 del(.metadata.resourceVersion, .metadata.managedFields, .metadata.generation, .status)]'
 	done
 }
+# The pods a workload ("deployment/NS/NAME") owns, as irsa finds them:
+# [{name, arn}], arn = AWS_ROLE_ARN when every container has it, else null.
+workload_pods() { # CONTEXT WORKLOAD
+	local kind=${2%%/*} ns name=${2##*/}
+	ns=$(printf '%s' "$2" | cut -d/ -f2)
+	kubectl --context "$1" -n "$ns" get pods -o json | jq -c --arg k "$kind" --arg n "$name" '
+		[.items[] | select(.metadata.ownerReferences[0] as $o |
+			if $k == "deployment" then $o.kind == "ReplicaSet" and
+				$o.name == ($n + "-" + (.metadata.labels["pod-template-hash"] // ""))
+			else ($o.kind | ascii_downcase) == $k and $o.name == $n end) |
+		 {name: .metadata.name,
+		  arn: ([.spec.containers[] | ([.env[]? | select(.name == "AWS_ROLE_ARN") | .value][0])] |
+			if all(. != null) then .[0] else null end)}]'
+}
 
 audit_json >"$dir/a0.json"
 if ! jq -e '.findings | length > 0' "$dir/a0.json" >/dev/null 2>&1; then
@@ -87,7 +102,9 @@ n_actions=$(printf '%s\n' $present | grep -c .)
 # CLI, then fixes the IRSA002 finding that makes.
 extra=0
 case " $present " in *" add-client-id "*) ;; *) extra=8 ;; esac
-tap_plan $((6 * n_actions + 12 + extra))
+restart_extra=0
+case " $present " in *" restart "*) restart_extra=3 ;; esac
+tap_plan $((6 * n_actions + restart_extra + 12 + extra))
 echo "# fix actions the seeded findings carry:$present"
 
 # --- refusals first, on the untouched sandbox --------------------------------
@@ -124,6 +141,7 @@ for a in $present; do
 	if [ "$ref" = null ] || [ -z "$ref" ]; then
 		# An earlier fix took this action's only finding with it.
 		for _ in 1 2 3 4 5 6; do tap_result 1 "$a: a finding still carries it"; done
+		[ "$a" = restart ] && for _ in 1 2 3; do tap_result 1 "$a: a finding still carries it"; done
 		continue
 	fi
 	cluster=$(printf '%s' "$f" | jq -r .cluster)
@@ -140,6 +158,7 @@ for a in $present; do
 	if [ "$a" = restart ]; then
 		w=$(printf '%s' "$f" | jq -r '.fix.workloads[0] // .workload // ""') # deployment/NS/NAME
 		kexcept="$cluster/${w%%/*}/$(printf '%s' "$w" | cut -d/ -f2)/${w##*/}"
+		pods_b=$(workload_pods "$cluster" "$w" | jq -r '.[].name')
 	fi
 	iam_b=$(iam_state "$except")
 	kube_b=$(kube_state "$kexcept")
@@ -149,10 +168,19 @@ for a in $present; do
 	run "$irsa" fix "$ref" --yes $force
 	if [ "$a" = restart ]; then
 		is "$RC" 0 "$a: irsa fix $ref --yes exits 0"
-		like "$OUT" "restarted" "$a: ... and says restarted"
+		like "$OUT" "$ref: fixed" "$a: ... and says fixed (the fake replaced the pods before irsa looked again)"
 		like "$(kubectl --context "$cluster" -n "$(printf '%s' "$w" | cut -d/ -f2)" get "${w%%/*}" "${w##*/}" -o json |
 			jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')" \
 			'^[0-9]{4}-' "$a: $w's pod template is stamped restartedAt"
+		# The fake replaces the pods as the controller and the webhook would.
+		pods_a=$(workload_pods "$cluster" "$w")
+		is "$(printf '%s' "$pods_a" | jq -r '.[].name' | grep -Fxc -f <(printf '%s\n' $pods_b))" 0 \
+			"$a: $w's pods are new ($(printf '%s' "$pods_a" | jq -r '[.[].name] | join(" ")'))"
+		is "$(printf '%s' "$pods_a" | jq -r --arg n "$(printf '%s\n' $pods_b | grep -c .)" --arg r "$(printf '%s' "$f" | jq -r '.roleArn // ""')" \
+			'(length | tostring) == $n and length > 0 and all(.[]; .arn != null and ($r == "" or .arn == $r))')" true \
+			"$a: ... as many as before, every container with AWS_ROLE_ARN ($(printf '%s' "$f" | jq -r '.roleArn // "the role"'))"
+		audit_json >"$dir/after.json"
+		is "$(refs "$dir/after.json" | grep -Fxc -- "$ref")" 0 "$a: the finding is gone from irsa audit -o json"
 	else
 		is "$RC" 0 "$a: irsa fix $ref --yes $force exits 0"
 		like "$OUT" "$ref: fixed" "$a: ... and says fixed"

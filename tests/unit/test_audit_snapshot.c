@@ -232,7 +232,7 @@ check_correct_binding(const struct audit_input *in)
 	assert_int_equal(in->n_providers, 1);
 	assert_string_equal(in->providers[0].arn, PROVIDER);
 	assert_true(in->providers[0].detail_known);
-	assert_string_equal(in->providers[0].url, ISSUER + strlen("https://"));
+	assert_string_equal(in->providers[0].url, &ISSUER[strlen("https://")]);
 	assert_int_equal(in->providers[0].client_ids.n, 1);
 	assert_string_equal(in->providers[0].client_ids.v[0], "sts.amazonaws.com");
 	assert_int_equal(in->providers[0].thumbprints.n, 1);

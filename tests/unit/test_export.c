@@ -253,8 +253,8 @@ test_commands_partition(void **state)
 	        " --client-id sts.amazonaws.com --region cn-north-1",
 	        "aws iam create-role --role-name r --assume-role-policy-document '' --region cn-north-1",
 	        "aws iam update-assume-role-policy --role-name r --policy-document '' --region cn-north-1",
-	        "aws iam attach-role-policy --role-name r --policy-arn arn:aws-cn:iam::aws:policy/ReadOnlyAccess"
-	        " --region cn-north-1",
+	        ("aws iam attach-role-policy --role-name r --policy-arn arn:aws-cn:iam::aws:policy/ReadOnlyAccess"
+	         " --region cn-north-1"),
 	};
 	static const char *const words[] = {
 	        "aws",

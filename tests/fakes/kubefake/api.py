@@ -6,7 +6,8 @@ k8s.io/apiserver: namespaces must exist for namespaced creates, AlreadyExists
 and Conflict on POST and stale resourceVersion, status ignored on writes for
 types with a status subresource, metadata.resourceVersion in a patch as a
 precondition, dryRun=All, Table replies when kubectl asks for them, and
-deleting a namespace deletes everything in it (at once: no finalizers).
+deleting a namespace deletes everything in it (at once: no finalizers); a
+write that changes a workload's pod template replaces its pods (controllers).
 """
 
 import json
@@ -134,7 +135,11 @@ def _save(ctx, res, cur, new, precondition):
     if _dry_run(ctx):
         new["metadata"]["resourceVersion"] = cur["metadata"]["resourceVersion"]
         return new
-    return ctx.store.update(res, new, precondition)
+    with ctx.store.lock:
+        saved = ctx.store.update(res, new, precondition)
+        if ctx.controllers and controllers.template_changed(cur, saved):
+            controllers.roll_out(ctx.store, saved, controllers.issuer_region(ctx.issuer))
+    return saved
 
 
 def update(ctx, res):
