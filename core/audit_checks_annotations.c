@@ -305,16 +305,6 @@ value_matches(const char *op, const char *pattern, const char *v)
 	return strcmp(pattern, v) == 0;
 }
 
-static bool
-names_provider(const struct trust_statement *st, const char *provider_arn)
-{
-	for (size_t p = 0; p < st->principal.n; p++)
-		if (strcmp(st->principal.e[p].type, "Federated") == 0 &&
-		    trust_list_has(&st->principal.e[p].ids, provider_arn))
-			return true;
-	return false;
-}
-
 /* What the trust's Allow statements for provider_arn say of audience aud:
  * 1 some statement admits it (no aud condition, or a value matching it),
  * 0 none does, -1 no statement names the provider. Every aud value seen is
@@ -330,7 +320,7 @@ trust_aud_admits(const struct trust *t, const char *provider_arn, const char *au
 		const struct trust_statement *st = &t->st[i];
 		bool constrained = false, match = false;
 
-		if (st->deny || !names_provider(st, provider_arn))
+		if (st->deny || !trust_statement_names(st, "Federated", provider_arn))
 			continue;
 		if (verdict < 0)
 			verdict = 0;

@@ -112,16 +112,6 @@ pod_active(const struct kube_object *pod)
 
 /* --- (a) --------------------------------------------------------------------- */
 
-static bool
-names_provider(const struct trust_statement *st, const char *provider_arn)
-{
-	for (size_t p = 0; p < st->principal.n; p++)
-		if (strcmp(st->principal.e[p].type, "Federated") == 0 &&
-		    trust_list_has(&st->principal.e[p].ids, provider_arn))
-			return true;
-	return false;
-}
-
 /* Whether t's Allow statements name provider_arn; the sub values they
  * check go to subs, and *wide says whether one of them checks no sub or a
  * pattern with * or ?. */
@@ -137,7 +127,7 @@ trust_names_provider(const struct trust *t, const char *provider_arn, struct jso
 		const struct trust_statement *st = &t->st[i];
 		bool has_sub = false;
 
-		if (st->deny || !names_provider(st, provider_arn))
+		if (st->deny || !trust_statement_names(st, "Federated", provider_arn))
 			continue;
 		named = true;
 		for (size_t c = 0; c < st->n_cond; c++) {

@@ -835,19 +835,7 @@ examine_role(struct audit_ctx *ctx, size_t ri, struct gaps *g)
 static bool
 trust_names(const struct binding_role *b, const char *provider_arn)
 {
-	if (b->trust == NULL || provider_arn == NULL)
-		return false;
-	for (size_t i = 0; i < b->trust->n; i++) {
-		const struct trust_statement *st = &b->trust->st[i];
-
-		if (st->deny || !st->principal.present)
-			continue;
-		for (size_t e = 0; e < st->principal.n; e++)
-			if (strcmp(st->principal.e[e].type, "Federated") == 0 &&
-			    trust_list_has(&st->principal.e[e].ids, provider_arn))
-				return true;
-	}
-	return false;
+	return trust_allows_principal(b->trust, "Federated", provider_arn);
 }
 
 int

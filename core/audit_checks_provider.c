@@ -73,23 +73,6 @@ cluster_provider(const struct audit_input *in, const struct audit_cluster *c)
 	return p;
 }
 
-/* Whether an Allow statement of t names provider_arn in Principal.Federated. */
-static bool
-trust_names_provider(const struct trust *t, const char *provider_arn)
-{
-	for (size_t i = 0; t != NULL && i < t->n; i++) {
-		const struct trust_statement *st = &t->st[i];
-
-		if (st->deny)
-			continue;
-		for (size_t e = 0; e < st->principal.n; e++)
-			if (strcmp(st->principal.e[e].type, "Federated") == 0 &&
-			    trust_list_has(&st->principal.e[e].ids, provider_arn))
-				return true;
-	}
-	return false;
-}
-
 static void
 add_str(struct json_object *arr, const char *s)
 {
@@ -151,7 +134,7 @@ check_missing_provider(struct audit_ctx *ctx)
 			add_str(sas, name);
 		}
 	for (size_t i = 0; i < in->index.n; i++)
-		if (trust_names_provider(in->index.v[i].trust, c->provider_arn))
+		if (trust_allows_principal(in->index.v[i].trust, "Federated", c->provider_arn))
 			add_str(roles, in->index.v[i].role->name);
 	if (json_object_array_length(sas) == 0 && json_object_array_length(roles) == 0) {
 		json_object_put(sas);

@@ -113,9 +113,7 @@ federated(const struct trust_statement *st)
 static bool
 web_statement(const struct trust_statement *st, const char *provider)
 {
-	const struct trust_list *f = federated(st);
-
-	return !st->deny && f != NULL && trust_list_has(f, provider);
+	return !st->deny && trust_statement_names(st, "Federated", provider);
 }
 
 /* A condition key naming an OIDC claim, "<issuer host/path>:<claim>": the

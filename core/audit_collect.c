@@ -739,17 +739,6 @@ examine_arn(struct collect *c, const char *arn)
 		c->examined[i] = true;
 }
 
-static bool
-trust_names_provider(const struct trust *t, const char *provider_arn)
-{
-	for (size_t s = 0; t != NULL && s < t->n; s++)
-		for (size_t p = 0; p < t->st[s].principal.n; p++)
-			if (strcmp(t->st[s].principal.e[p].type, "Federated") == 0 &&
-			    trust_list_has(&t->st[s].principal.e[p].ids, provider_arn))
-				return true;
-	return false;
-}
-
 /* Marks the roles an SA of an audited cluster names (with the right key or
  * a typo'd one) and those whose trust names an audited cluster's provider. */
 static size_t
@@ -770,7 +759,7 @@ examined_mark(struct collect *c)
 		if (cl->provider_arn == NULL)
 			continue;
 		for (size_t r = 0; r < c->in->index.n; r++)
-			if (trust_names_provider(c->in->index.v[r].trust, cl->provider_arn))
+			if (trust_allows_principal(c->in->index.v[r].trust, "Federated", cl->provider_arn))
 				c->examined[c->in->index.v[r].role - c->in->roles] = true;
 	}
 	for (size_t i = 0; i < c->in->n_roles; i++)

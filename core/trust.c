@@ -165,6 +165,24 @@ trust_list_has(const struct trust_list *l, const char *s)
 	return false;
 }
 
+bool
+trust_statement_names(const struct trust_statement *st, const char *type, const char *id)
+{
+	for (size_t e = 0; id != NULL && e < st->principal.n; e++)
+		if (strcmp(st->principal.e[e].type, type) == 0 && trust_list_has(&st->principal.e[e].ids, id))
+			return true;
+	return false;
+}
+
+bool
+trust_allows_principal(const struct trust *t, const char *type, const char *id)
+{
+	for (size_t i = 0; t != NULL && i < t->n; i++)
+		if (!t->st[i].deny && trust_statement_names(&t->st[i], type, id))
+			return true;
+	return false;
+}
+
 size_t
 trust_list_remove(struct trust_list *l, const char *s)
 {

@@ -132,6 +132,14 @@ int trust_list_add(struct trust_list *l, const char *s);
 /* Whether l holds s exactly (case-sensitive). */
 bool trust_list_has(const struct trust_list *l, const char *s);
 
+/* Whether st's Principal names id under type ("Federated", "Service",
+ * "AWS"; the type exact, the id case-sensitive). Allow or Deny alike. */
+bool trust_statement_names(const struct trust_statement *st, const char *type, const char *id);
+
+/* Whether an Allow statement of t names id under Principal type: "does this
+ * role trust that OIDC provider at all". t may be NULL (false). */
+bool trust_allows_principal(const struct trust *t, const char *type, const char *id);
+
 /* Removes every s from l. A list that was a string before trust_list_add()
  * grew it becomes a string again when one item is left, so removing what was
  * added restores the document. Returns how many were removed. */

@@ -372,6 +372,33 @@ test_provider_helpers(void **state)
 	free(s);
 }
 
+/* Which principals a trust names: by type and id exactly; only Allow
+ * statements make a role "trust" a principal. */
+static void
+test_names_principal(void **state)
+{
+	struct irsa_error err;
+	struct trust *t = trust_parse("{\"Statement\": ["
+	                              "{\"Effect\": \"Deny\", \"Principal\": {\"Federated\": \"" PROVIDER_A "\"},"
+	                              " \"Action\": \"sts:AssumeRoleWithWebIdentity\"},"
+	                              "{\"Effect\": \"Allow\", \"Principal\": {\"Service\": [\"ec2.amazonaws.com\","
+	                              " \"lambda.amazonaws.com\"]}, \"Action\": \"sts:AssumeRole\"}]}",
+	                              &err);
+
+	(void)state;
+	assert_non_null(t);
+	assert_true(trust_statement_names(&t->st[0], "Federated", PROVIDER_A));
+	assert_false(trust_statement_names(&t->st[0], "Service", PROVIDER_A));
+	assert_false(trust_statement_names(&t->st[0], "Federated", NULL));
+	assert_true(trust_statement_names(&t->st[1], "Service", "lambda.amazonaws.com"));
+	assert_false(trust_statement_names(&t->st[1], "Service", "LAMBDA.amazonaws.com"));
+	/* The provider is named only by a Deny: the role does not trust it. */
+	assert_false(trust_allows_principal(t, "Federated", PROVIDER_A));
+	assert_true(trust_allows_principal(t, "Service", "ec2.amazonaws.com"));
+	assert_false(trust_allows_principal(NULL, "Service", "ec2.amazonaws.com"));
+	trust_free(t);
+}
+
 /* --- diff ------------------------------------------------------------------- */
 
 static char *
@@ -488,6 +515,7 @@ main(void)
 	        cmocka_unit_test(test_size_counts_without_whitespace),
 	        cmocka_unit_test(test_size_over_quota),
 	        cmocka_unit_test(test_provider_helpers),
+	        cmocka_unit_test(test_names_principal),
 	        cmocka_unit_test(test_diff_widen),
 	        cmocka_unit_test(test_diff_added_statement),
 	        cmocka_unit_test(test_diff_new_and_same),
