@@ -122,7 +122,7 @@ audit_options_check(const struct audit_options *o, struct irsa_error *err)
 		irsa_error_set(err, IRSA_ERR_INVALID_INPUT, "--check: no check %s (ids run IRSA001 to %s%s%s)",
 		               o->checks[i], cat[n_cat - 1].id, best != NULL && best_d <= 2 ? "; did you mean " : "",
 		               best != NULL && best_d <= 2 ? best : "");
-		irsa_error_hint(err, "irsa audit --list-checks lists them");
+		irsa_error_hint(err, "Run irsa audit --list-checks to see them.");
 		return -1;
 	}
 	return 0;

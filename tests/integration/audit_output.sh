@@ -114,7 +114,7 @@ usage() { # WANT-REGEX DESC ARGS...
 	is "$RC" 2 "usage: $desc: exit 2"
 	like "$(tr '\n' ' ' <<<"$ERR")" "^irsa: $want" "usage: $desc: the message and the hint"
 }
-usage '--check: no check IRSA999 \(ids run IRSA001 to IRSA040.* irsa audit --list-checks lists them' "unknown check id" --snapshot "$snap" --check IRSA999
+usage '--check: no check IRSA999 \(ids run IRSA001 to IRSA040.* Run irsa audit --list-checks to see them' "unknown check id" --snapshot "$snap" --check IRSA999
 usage '--check: no check IRSA05 .*did you mean IRSA005' "a misspelt id gets a suggestion" --snapshot "$snap" --check IRSA05
 usage '--check "IRSA005,": an empty check id' "an empty id in the list" --snapshot "$snap" --check IRSA005,
 usage '--min-severity: no severity "urgent".*critical, high, medium, low or info' "unknown severity" --snapshot "$snap" --min-severity urgent
