@@ -331,7 +331,8 @@ keep_bound(struct uses *u)
 		if (!u->v[i].typo)
 			u->v[w++] = u->v[i];
 	u->n = w;
-	qsort(u->v, u->n, sizeof(*u->v), use_cmp);
+	if (u->n > 1)
+		qsort(u->v, u->n, sizeof(*u->v), use_cmp);
 }
 
 static bool

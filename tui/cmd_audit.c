@@ -414,7 +414,8 @@ not_run_fill(const struct audit_request *q, struct audit_result *r, const char *
 	for (size_t i = 0; i < n; i++)
 		if (selected(q, &cat[i]) && not_run_add(r, &cat[i], why) != 0)
 			return -1;
-	qsort(r->not_run, r->n_not_run, sizeof(*r->not_run), not_run_cmp);
+	if (r->n_not_run > 1)
+		qsort(r->not_run, r->n_not_run, sizeof(*r->not_run), not_run_cmp);
 	return 0;
 }
 
