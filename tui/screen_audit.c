@@ -13,8 +13,9 @@
  * findings) is a struct audit_conn counted by references on the UI thread,
  * so the screen may leave while a job still uses it.
  *
- * Testing aid: IRSA_AUDIT_SNAPSHOT=FILE loads a snapshot (docs/audit.md,
- * "Snapshots") instead of collecting; nothing can be applied then. */
+ * Testing aid: IRSA_AUDIT_SNAPSHOT=FILE loads a snapshot
+ * (docs/audit-snapshot.md) instead of collecting; nothing can be applied
+ * then. The jobs and the session they share are audit_jobs.c's. */
 #include "config.h"
 
 #include <json-c/json.h>
@@ -25,6 +26,7 @@
 #include <strings.h>
 
 #include "audit.h"
+#include "audit_jobs.h"
 #include "audit_session.h"
 #include "buf.h"
 #include "plan_apply.h"
@@ -36,274 +38,6 @@
 #define ROW_GROUP  "g:"
 #define ROW_FIND   "f:"
 #define ROW_NOTRUN "n:"
-
-/* --- the session, shared with the jobs --------------------------------------- */
-
-/* What one collection gave: the clients (none for a snapshot), the input
- * and the findings. Counted references, UI thread only. */
-struct audit_conn {
-	int refs;
-	bool snapshot;
-	struct audit_session s;
-	struct audit_result r;
-};
-
-static struct audit_conn *
-conn_ref(struct audit_conn *c)
-{
-	if (c != NULL)
-		c->refs++;
-	return c;
-}
-
-static void
-conn_unref(struct audit_conn *c)
-{
-	if (c == NULL || --c->refs > 0)
-		return;
-	audit_result_release(&c->r);
-	if (c->snapshot)
-		audit_input_release(&c->s.input);
-	else
-		audit_session_close(&c->s);
-	free(c);
-}
-
-/* The clients of the cluster a finding is about (the first ones for an
- * account-wide finding), or NULL (a snapshot). */
-static struct bind_clients *
-conn_clients(const struct audit_conn *c, const struct audit_finding *f)
-{
-	struct bind_clients *cl = NULL;
-
-	if (c->snapshot || c->s.n == 0)
-		return NULL;
-	if (f->subject.cluster != NULL)
-		cl = audit_session_clients(&c->s, f->subject.cluster);
-	return cl != NULL ? cl : &c->s.clients[0];
-}
-
-/* --- the jobs ---------------------------------------------------------------- */
-
-enum aj_kind { AJ_COLLECT, AJ_PLAN, AJ_APPLY };
-
-/* A job's argument and results; freed on the UI thread (aj_free). */
-struct audit_job {
-	enum aj_kind kind;
-	struct audit_conn *conn; /* a reference (COLLECT: the new session) */
-	struct job *job;         /* set by the worker */
-	pthread_mutex_t mu;
-
-	/* COLLECT */
-	const struct cli *cli; /* borrowed: lives as long as the program */
-	char *context, *cluster, *region, *snapshot;
-	char progress[256]; /* under mu */
-	bool hooked;        /* the session's clients are cancelled with the job */
-
-	/* PLAN: ref in, plan out. APPLY: plan in. */
-	char *ref;
-	struct plan plan;
-
-	/* APPLY */
-	struct plan_view_step *status; /* one per step, under mu */
-	size_t n_status;
-	struct plan_apply_result res;
-};
-
-static struct audit_job *
-aj_new(enum aj_kind kind, struct audit_conn *conn)
-{
-	struct audit_job *aj = calloc(1, sizeof(*aj));
-
-	if (aj == NULL)
-		return NULL;
-	aj->kind = kind;
-	aj->conn = conn_ref(conn);
-	aj->res.failed = -1;
-	plan_init(&aj->plan);
-	pthread_mutex_init(&aj->mu, NULL);
-	return aj;
-}
-
-static void
-aj_free(void *arg)
-{
-	struct audit_job *aj = arg;
-
-	if (aj == NULL)
-		return;
-	conn_unref(aj->conn);
-	free(aj->context);
-	free(aj->cluster);
-	free(aj->region);
-	free(aj->snapshot);
-	free(aj->ref);
-	plan_release(&aj->plan);
-	free(aj->status);
-	plan_apply_result_release(&aj->res);
-	pthread_mutex_destroy(&aj->mu);
-	free(aj);
-}
-
-static void
-cancel_clients(void *arg)
-{
-	struct bind_clients *cl = arg;
-
-	if (cl->aws != NULL)
-		aws_client_cancel(cl->aws);
-	if (cl->kube != NULL)
-		kube_client_cancel(cl->kube);
-}
-
-static void
-clear_cancel(struct bind_clients *cl)
-{
-	if (cl->aws != NULL)
-		aws_client_clear_cancel(cl->aws);
-	if (cl->kube != NULL)
-		kube_client_clear_cancel(cl->kube);
-}
-
-/* job_on_cancel: stops the requests of every client of the session. */
-static void
-cancel_session(void *arg)
-{
-	struct audit_session *s = arg;
-
-	for (size_t i = 0; i < s->n; i++)
-		cancel_clients(&s->clients[i]);
-}
-
-/* audit_collect_options.progress, from the worker. The first call comes
- * once the session's clients are open: from then on Esc also stops the
- * request in flight, not only the collection between requests. */
-static void
-collect_progress(void *arg, const char *what)
-{
-	struct audit_job *aj = arg;
-
-	if (!aj->hooked && !aj->conn->snapshot) {
-		aj->hooked = true;
-		job_on_cancel(aj->job, cancel_session, &aj->conn->s);
-	}
-	pthread_mutex_lock(&aj->mu);
-	snprintf(aj->progress, sizeof(aj->progress), "%s", what != NULL ? what : "");
-	pthread_mutex_unlock(&aj->mu);
-	job_progress(aj->job);
-}
-
-static int
-snapshot_load(const char *path, struct audit_input *in, struct irsa_error *err)
-{
-	struct json_object *o = json_object_from_file(path);
-	int rc;
-
-	if (o == NULL) {
-		audit_input_init(in);
-		return irsa_error_set(err, IRSA_ERR_PARSE, "IRSA_AUDIT_SNAPSHOT %s: %s", path,
-		                      json_util_get_last_err() != NULL ? json_util_get_last_err() : "cannot read it");
-	}
-	rc = audit_snapshot_from_json(o, in, err);
-	json_object_put(o);
-	if (rc != 0)
-		irsa_error_prefix(err, "IRSA_AUDIT_SNAPSHOT %s", path);
-	return rc;
-}
-
-static int
-run_collect(struct audit_job *aj, struct irsa_error *err)
-{
-	struct audit_conn *c = aj->conn;
-	struct audit_options ao = {NULL, 0, AUDIT_SEV_INFO};
-	int rc;
-
-	if (aj->snapshot != NULL) {
-		collect_progress(aj, "Reading the snapshot");
-		rc = snapshot_load(aj->snapshot, &c->s.input, err);
-	} else {
-		struct audit_scope sc = {aj->context, aj->cluster, aj->region, false};
-		struct audit_collect_options o = {NULL, false, collect_progress, aj, job_cancel_flag(aj->job)};
-
-		/* As `irsa audit` collects (audit_session_collect() with defaults):
-		 * the same findings, and the same checks not run, on both. */
-		o.scan_regions = true;
-		rc = audit_session_collect(aj->cli, &sc, &o, &c->s, err);
-		job_on_cancel(aj->job, NULL, NULL);
-		aj->hooked = true; /* no hook from here on */
-	}
-	if (rc != 0)
-		return -1;
-	if (job_cancelled(aj->job))
-		return irsa_error_set(err, IRSA_ERR_CANCELLED, "cancelled");
-	collect_progress(aj, "Running the checks");
-	return audit_run(&c->s.input, &ao, &c->r, err);
-}
-
-static int
-run_plan(struct audit_job *aj, struct irsa_error *err)
-{
-	const struct audit_finding *f = audit_result_find(&aj->conn->r, aj->ref);
-	struct plan_env none = {NULL, NULL, NULL};
-	struct bind_clients *cl;
-	int rc;
-
-	if (f == NULL)
-		return irsa_error_set(err, IRSA_ERR_NOT_FOUND, "finding %s is no longer in the audit", aj->ref);
-	if ((cl = conn_clients(aj->conn, f)) == NULL)
-		return audit_fix_plan(&none, &aj->conn->s.input, f, &aj->plan, err);
-	clear_cancel(cl);
-	job_on_cancel(aj->job, cancel_clients, cl);
-	rc = audit_fix_plan(&cl->env, &aj->conn->s.input, f, &aj->plan, err);
-	job_on_cancel(aj->job, NULL, NULL);
-	return rc;
-}
-
-/* plan_progress_fn: the step's state, posted as progress. */
-static void
-apply_progress(void *arg, size_t i, const struct plan_step *s, enum plan_event ev, const char *note,
-               const struct irsa_error *err)
-{
-	struct audit_job *aj = arg;
-
-	(void)s;
-	pthread_mutex_lock(&aj->mu);
-	if (i < aj->n_status)
-		plan_view_event(&aj->status[i], ev, note, err);
-	pthread_mutex_unlock(&aj->mu);
-	job_progress(aj->job);
-}
-
-static int
-run_apply(struct audit_job *aj, struct irsa_error *err)
-{
-	const struct audit_finding *f = audit_result_find(&aj->conn->r, aj->ref);
-	struct plan_apply_options o = {NULL, apply_progress, aj, job_cancel_flag(aj->job)};
-	struct bind_clients *cl = f != NULL ? conn_clients(aj->conn, f) : NULL;
-
-	if (cl == NULL)
-		return irsa_error_set(err, IRSA_ERR_INVALID_INPUT, "no clients to apply the fix of %s with", aj->ref);
-	/* Esc stops between steps (the cancel flag), never inside one. */
-	clear_cancel(cl);
-	return plan_apply(&cl->env, &aj->plan, &o, &aj->res, err);
-}
-
-static int
-aj_main(struct job *j, void *arg, struct irsa_error *err)
-{
-	struct audit_job *aj = arg;
-
-	aj->job = j;
-	switch (aj->kind) {
-	case AJ_COLLECT:
-		return run_collect(aj, err);
-	case AJ_PLAN:
-		return run_plan(aj, err);
-	case AJ_APPLY:
-		return run_apply(aj, err);
-	}
-	return irsa_error_set(err, IRSA_ERR_INTERNAL, "unknown audit job %d", (int)aj->kind);
-}
 
 /* --- the screen -------------------------------------------------------------- */
 
@@ -647,7 +381,7 @@ collect_start(struct screen *s, struct audit_screen *st)
 
 	if (st->collect_job != NULL)
 		return;
-	if (c == NULL || (aj = aj_new(AJ_COLLECT, c)) == NULL) {
+	if (c == NULL || (aj = audit_job_new(AJ_COLLECT, c)) == NULL) {
 		free(c);
 		ui_flash(s->ui, UI_FLASH_ERROR, "out of memory");
 		return;
@@ -660,8 +394,9 @@ collect_start(struct screen *s, struct audit_screen *st)
 	aj->region = xstrdup(st->region);
 	aj->snapshot = xstrdup(st->snapshot);
 	irsa_error_clear(&err);
-	if ((st->collect_job = jobs_start_with_free(ui_jobs(s->ui), s, what, aj_main, aj, aj_free, &err)) == NULL) {
-		aj_free(aj);
+	if ((st->collect_job =
+	             jobs_start_with_free(ui_jobs(s->ui), s, what, audit_job_main, aj, audit_job_free, &err)) == NULL) {
+		audit_job_free(aj);
 		ui_flash_error(s->ui, &err);
 		return;
 	}
@@ -700,8 +435,8 @@ collect_done(struct screen *s, struct audit_screen *st, struct job *j)
 			run_build(s, st);
 		return;
 	}
-	conn_unref(st->conn);
-	st->conn = conn_ref(aj->conn);
+	audit_conn_unref(st->conn);
+	st->conn = audit_conn_ref(aj->conn);
 	if (st->conn->s.input.n_clusters > 0 && st->conn->s.input.clusters[0].name != NULL)
 		snprintf(s->crumb, sizeof(s->crumb), "%s", st->conn->s.input.clusters[0].name);
 	ui_log(s->ui, "audit: %zu findings, %zu checks not run", st->conn->r.n, not_run_count(&st->conn->r));
@@ -906,7 +641,7 @@ fix_reset(struct audit_screen *st)
 	plan_release(&st->plan);
 	plan_init(&st->plan);
 	st->have_plan = false;
-	conn_unref(st->plan_conn);
+	audit_conn_unref(st->plan_conn);
 	st->plan_conn = NULL;
 	free(st->fix_ref);
 	st->fix_ref = NULL;
@@ -931,18 +666,18 @@ fix_start(struct screen *s, struct audit_screen *st, const struct audit_finding 
 		return;
 	}
 	fix_reset(st);
-	if ((aj = aj_new(AJ_PLAN, st->conn)) == NULL || (aj->ref = strdup(f->ref)) == NULL ||
+	if ((aj = audit_job_new(AJ_PLAN, st->conn)) == NULL || (aj->ref = strdup(f->ref)) == NULL ||
 	    (st->fix_ref = strdup(f->ref)) == NULL) {
-		aj_free(aj);
+		audit_job_free(aj);
 		ui_flash(s->ui, UI_FLASH_ERROR, "out of memory");
 		return;
 	}
-	st->plan_conn = conn_ref(st->conn);
+	st->plan_conn = audit_conn_ref(st->conn);
 	st->fix_confirm = f->fix.confirm;
 	irsa_error_clear(&err);
-	if ((st->plan_job = jobs_start_with_free(ui_jobs(s->ui), s, "plan the fix", aj_main, aj, aj_free, &err)) ==
-	    NULL) {
-		aj_free(aj);
+	if ((st->plan_job = jobs_start_with_free(ui_jobs(s->ui), s, "plan the fix", audit_job_main, aj, audit_job_free,
+	                                         &err)) == NULL) {
+		audit_job_free(aj);
 		ui_flash_error(s->ui, &err);
 		fix_reset(st);
 		return;
@@ -1101,25 +836,25 @@ apply_start(struct screen *s, struct audit_screen *st)
 		return;
 	}
 	irsa_error_clear(&err);
-	if ((aj = aj_new(AJ_APPLY, st->plan_conn)) == NULL || (aj->ref = strdup(st->fix_ref)) == NULL ||
+	if ((aj = audit_job_new(AJ_APPLY, st->plan_conn)) == NULL || (aj->ref = strdup(st->fix_ref)) == NULL ||
 	    plan_copy(&st->plan, &aj->plan, &err) != 0 ||
 	    (aj->status = calloc(st->plan.n, sizeof(*aj->status))) == NULL) {
-		aj_free(aj);
+		audit_job_free(aj);
 		ui_flash(s->ui, UI_FLASH_ERROR, "cannot start: %s", err.message[0] ? err.message : "out of memory");
 		return;
 	}
 	aj->n_status = st->plan.n;
 	free(st->status);
 	if ((st->status = calloc(st->plan.n, sizeof(*st->status))) == NULL) {
-		aj_free(aj);
+		audit_job_free(aj);
 		st->n_status = 0;
 		ui_flash(s->ui, UI_FLASH_ERROR, "out of memory");
 		return;
 	}
 	st->n_status = st->plan.n;
-	if ((st->apply_job = jobs_start_with_free(ui_jobs(s->ui), s, "apply the fix", aj_main, aj, aj_free, &err)) ==
-	    NULL) {
-		aj_free(aj);
+	if ((st->apply_job = jobs_start_with_free(ui_jobs(s->ui), s, "apply the fix", audit_job_main, aj,
+	                                          audit_job_free, &err)) == NULL) {
+		audit_job_free(aj);
 		ui_flash_error(s->ui, &err);
 		return;
 	}
@@ -1224,7 +959,7 @@ audit_leave(struct screen *s)
 
 	jobs_cancel_owner(ui_jobs(s->ui), s);
 	fix_reset(st);
-	conn_unref(st->conn);
+	audit_conn_unref(st->conn);
 	table_free(st->table);
 	textview_free(st->tv_detail);
 	textview_free(st->tv_fix);
